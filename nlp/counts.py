@@ -1,0 +1,178 @@
+"""Counts with the noun they count: "33.446 lượt người", "57,5%", "hơn 300 tin báo",
+"1,2 tỷ đồng". Dates, durations, document numbers, list numbering, ordinals and
+names that carry a number ("Ban chỉ đạo 138", "PV28", "thôn 3") are not counts."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from nlp.normalize import fold
+
+NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
+MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
+DURATIONS = {"năm", "tháng", "ngày", "giờ", "phút", "giây", "tuần", "quý", "đêm", "tiếng"}
+# Words after which a number is a name or a label, not a count.
+LABEL_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:ngày|tháng|năm|thứ|lần|khóa|khoá|số|điều|khoản|mục|chương|phụ\s+lục|giai\s+đoạn|đợt|kỳ|"
+    r"thôn|xóm|tổ|khu\s+phố|phường|quận|ấp|bản|tiểu\s+khu|khối|đội|phòng|quốc\s+lộ|tỉnh\s+lộ|đường|km|lớp|hẻm|"
+    r"ngõ|kiệt|căn\s+hộ|covid|sars-cov|ban\s+chỉ\s+đạo|bcđ|chỉ\s+thị|nghị\s+quyết|quyết\s+định|kế\s+hoạch|"
+    r"đề\s+án|dự\s+án|trang|tập|câu|bước|tầng|ô|lô|thửa|biển\s+số|hotline|điện\s+thoại|sđt|đt|fax|lúc|"
+    r"vào\s+lúc|khu|cụm|mã|hạng|top)\s*[-–]?\s*$)",
+    re.IGNORECASE,
+)
+NOT_UNITS = {
+    "và", "của", "là", "đã", "được", "với", "trong", "trên", "dưới", "tại", "ở", "cho", "đến", "từ", "theo",
+    "về", "các", "những", "này", "đó", "thì", "mà", "nhưng", "hoặc", "hay", "so", "lên", "xuống", "trở",
+    "sau", "trước", "khi", "nếu", "để", "do", "bởi", "vì", "nên", "cũng", "đều", "vẫn", "còn", "có",
+    "giảm", "tăng", "đạt", "bằng", "tuổi", "km", "m", "kg", "gmt",
+}
+# Nouns that need the next word to say what they count ("lượt người", "nhóm thanh niên").
+CLASSIFIERS = {"lượt", "nhóm", "loại", "mắt", "bộ", "chiếc", "cái", "con", "điểm", "tổ", "ban", "đội", "câu"}
+ADMIN_NOUNS = ("xã", "phường", "thị trấn", "thôn", "bản", "làng", "xóm", "ấp", "khu phố", "tổ dân phố",
+               "tiểu khu", "khối xóm", "khối phố", "khối", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "họ đạo", "THCS", "THPT")
+MONEY_BEFORE = re.compile(r"(?:kinh\s+phí|tổng|trị\s+giá|số\s+tiền|hỗ\s+trợ|ủng\s+hộ|khoảng|trên|hơn)\s*$",
+                          re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass
+class Count:
+    value: float
+    unit: str
+    start: int
+    end: int
+    number_end: int
+    text: str = ""
+
+    def as_dict(self) -> dict:
+        value = int(self.value) if float(self.value).is_integer() else self.value
+        return {"value": value, "unit": self.unit, "text": self.text, "start": self.start, "end": self.end}
+
+
+@lru_cache(maxsize=1)
+def unit_lexicon() -> tuple[str, ...]:
+    data = resources.files("nlp").joinpath("data/units.txt").read_text("utf-8")
+    units = [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted(units, key=len, reverse=True))
+
+
+def parse_number(integer: str, decimals: str | None) -> float:
+    value = float(integer.replace(".", ""))
+    if decimals:
+        value += float("0." + decimals)
+    return value
+
+
+def _is_label(before: str) -> bool:
+    if LABEL_BEFORE.search(before[-40:]):
+        return True
+    # "1. Trưởng ban…": list numbering opens a line or a sentence.
+    return False
+
+
+def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
+    words = []
+    for m in WORD.finditer(rest):
+        gap = rest[words[-1].end() if words else 0:m.start()]
+        if words and not re.fullmatch(r"\s+|\s*,\s*", gap):
+            break
+        if not words and not re.fullmatch(r"\s*", gap):
+            break
+        words.append(m)
+        if len(words) >= limit:
+            break
+    return words
+
+
+def _lexicon_unit(rest: str) -> str | None:
+    low = rest.lower()
+    for unit in unit_lexicon():
+        if low.startswith(unit) and not low[len(unit):len(unit) + 1].isalpha():
+            return rest[:len(unit)]
+    return None
+
+
+def _extend_admin_list(rest: str, unit: str) -> str:
+    """ "18 xã, thị trấn": a count of places of several levels keeps them all."""
+    tail = rest[len(unit):]
+    while True:
+        m = re.match(r"\s*,\s*(" + "|".join(ADMIN_NOUNS) + r")(?!\w)", tail)
+        if not m or not any(unit.lower().startswith(a) or unit.lower().endswith(a) for a in ADMIN_NOUNS):
+            return unit
+        unit = unit + tail[:m.end()]
+        tail = tail[m.end():]
+
+
+def find_unit(rest: str) -> str | None:
+    """The noun phrase a number counts, read from the text right after it."""
+    rest = rest.lstrip()
+    unit = _lexicon_unit(rest)
+    if unit is None:
+        words = [w for w in _words_after(rest, 3)]
+        if not words or rest[:words[0].end()].count(",") or words[0].start() != 0:
+            return None
+        first = words[0].group()
+        unit = first
+        if first.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == "":
+            unit = rest[:words[1].end()]
+    if unit.split()[0].lower() in NOT_UNITS or unit.split()[0].lower() in DURATIONS:
+        return None
+    return _extend_admin_list(rest, unit)
+
+
+def _money(rest: str, before: str) -> tuple[int, str, int] | None:
+    m = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?", rest)
+    if not m:
+        return None
+    after = rest[m.end():]
+    if m.group(2) or not _lexicon_unit(after.lstrip()) or MONEY_BEFORE.search(before):
+        return MULTIPLIERS[m.group(1)], "đồng", m.end()
+    return MULTIPLIERS[m.group(1)], None, m.end()
+
+
+def find_counts(text: str, start: int = 0) -> list[Count]:
+    """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
+    counts = []
+    for m in NUMBER.finditer(text):
+        before = text[:m.start()]
+        if _is_label(before) or _slash_date(before) or _line_numbering(text, m):
+            continue
+        value = parse_number(m.group(1), m.group(2))
+        rest = text[m.end():]
+        pos = m.end()
+        percent = re.match(r"\s*%", rest)
+        if percent:
+            counts.append(Count(value, "%", start + m.start(), start + pos + percent.end(), start + m.end()))
+            continue
+        money = _money(rest, before)
+        unit = None
+        if money:
+            multiplier, unit, used = money
+            value *= multiplier
+            pos += used
+            rest = text[pos:]
+        if unit is None:
+            unit = find_unit(rest)
+            if unit is None:
+                continue
+            pos += len(rest) - len(rest.lstrip()) + len(unit)
+        if _is_year(value, unit, m.group(1)):
+            continue
+        counts.append(Count(value, unit, start + m.start(), start + pos, start + m.end()))
+    return counts
+
+
+def _slash_date(before: str) -> bool:
+    """The second half of a date (13/4) or of a range (2021 - 2026)."""
+    return bool(re.search(r"\d\s*(?:/|\s[-–]|–)\s*$", before))
+
+
+def _line_numbering(text: str, m: re.Match) -> bool:
+    head = text[:m.start()]
+    return (not head.strip() or head.endswith("\n")) and bool(re.match(r"[.)]\s", text[m.end():m.end() + 2]))
+
+
+def _is_year(value: float, unit: str, raw: str) -> bool:
+    return len(raw) == 4 and 1900 <= value <= 2100 and fold(unit) in {"", "nam"}

@@ -1,0 +1,167 @@
+"""References to legal and administrative documents: 111/2013/NĐ-CP, 953/KH-BCĐ-CAT,
+01/BCĐ, 521/TTg, 22/2008/QH12, 09-CT/TW.
+
+A symbol needs at least one letter code after the number, so dates (13/4/2018),
+phone numbers and fractions never match; a number is never cut out of a longer
+one (26/2020/NĐ-CP inside 126/2020/NĐ-CP).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from nlp import dates
+from nlp.normalize import nfc, number_key
+
+_CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
+_SEP = r"(?:\s?-\s?(?=[A-ZĐ0-9]{2})|-)"
+STATE = rf"\d{{1,5}}\s?/\s?(?:(?:19|20)\d{{2}}\s?/\s?)?{_CODE}(?:{_SEP}{_CODE})*"
+PARTY = r"\d{1,4}\s?-\s?[A-ZĐ][A-Za-zĐ]{1,4}\s?/\s?[A-ZĐ]{2,6}"
+SYMBOL = re.compile(rf"(?<![\w/.\-])(?:{PARTY}|{STATE})(?![\w/])")
+
+TYPE_WORDS = (
+    "Nghị quyết liên tịch", "Thông tư liên tịch", "Nghị quyết", "Nghị định", "Quyết định",
+    "Chỉ thị", "Thông tư", "Kế hoạch", "Công văn", "Thông báo", "Hướng dẫn", "Kết luận",
+    "Chương trình", "Phương án", "Đề án", "Báo cáo", "Tờ trình", "Quy chế", "Quy định",
+    "Pháp lệnh", "Công điện", "Thông tri", "Điều lệ", "Luật",
+)
+_TYPE_WORD = re.compile(r"(?<!\w)(" + "|".join(TYPE_WORDS) + r")(?!\w)", re.IGNORECASE)
+# Between a type word and its number: at most a short name ("Luật Công an nhân dân số").
+_TYPE_GAP = re.compile(r"(?:\s+[^\s,;.\d/]+){0,6}?\s*(?:số\s*:?\s*)?", re.IGNORECASE)
+_ISSUER_BEFORE = re.compile(
+    r"((?:Ban|Bộ|UBND|Ủy ban|Uỷ ban|Công an|Hội đồng|HĐND|Chính phủ|Thủ tướng|Tỉnh ủy|Huyện ủy|Thành ủy)"
+    r"[^,.;:]{0,60}?)\s+(?:đã\s+)?ban\s+hành\s*$"
+)
+_ISSUER = re.compile(
+    r"^\s*(?:,\s*)?của\s+(.+?)(?=\s*(?:[,;.():]|\s(?:về|quy định|ban hành|trong đó|hướng dẫn|v/v|V/v|và|nhằm|đã|lấy|"
+    r"thì|để|cho|với)\s|$))"
+)
+_DATE_AFTER = re.compile(
+    r"^\s*(?:,\s*|\(\s*)?(?:ban\s+hành\s+)?ngày\s+(?:(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})"
+    r"|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2}))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class DocRef:
+    number: str
+    type: str | None
+    date: str | None
+    issuer: str | None
+    text: str
+    start: int
+    end: int
+    key: str = ""
+    parts: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"number": self.number, "type": self.type, "date": self.date, "issuer": self.issuer,
+                "text": self.text, "key": self.key, "parts": self.parts, "start": self.start, "end": self.end}
+
+
+@lru_cache(maxsize=1)
+def type_codes() -> dict[str, str]:
+    table = {}
+    data = resources.files("nlp").joinpath("data/doc_types.tsv").read_text("utf-8")
+    for line in data.splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, _, name = line.partition("\t")
+            table[code.strip()] = name.strip()
+    return table
+
+
+def clean_number(raw: str) -> str:
+    return re.sub(r"\s+", "", nfc(raw)).upper()
+
+
+def parse_number(number: str) -> dict:
+    """Split a symbol into serial, year, type code and issuer code."""
+    party = re.fullmatch(r"(\d+)-([^/]+)/(.+)", number)
+    if party:
+        return {"serial": int(party.group(1)), "year": None, "type_code": party.group(2), "issuer_code": party.group(3)}
+    serial, _, rest = number.partition("/")
+    year = None
+    head, _, tail = rest.partition("/")
+    if re.fullmatch(r"(19|20)\d{2}", head) and tail:
+        year, rest = int(head), tail
+    codes = rest.split("-")
+    first = re.sub(r"\d+$", "", codes[0])
+    if _code_type(first):
+        return {"serial": int(serial), "year": year, "type_code": first, "issuer_code": "-".join(codes[1:]) or None}
+    return {"serial": int(serial), "year": year, "type_code": None, "issuer_code": rest}
+
+
+def _code_type(code: str) -> str | None:
+    upper = {k.upper(): v for k, v in type_codes().items()}
+    return type_codes().get(code) or upper.get(code.upper())
+
+
+def _type_from_words(before: str) -> tuple[str | None, int]:
+    """The nearest type word before a number, with at most a short name between."""
+    offset = max(0, len(before) - 80)
+    window = before[offset:]
+    for m in reversed(list(_TYPE_WORD.finditer(window))):
+        if _TYPE_GAP.fullmatch(window[m.end():]):
+            canonical = next(t for t in TYPE_WORDS if t.lower() == m.group(1).lower())
+            return canonical, offset + m.start()
+    return None, len(before)
+
+
+def _date_after(after: str) -> tuple[str | None, int]:
+    m = _DATE_AFTER.match(after)
+    if not m:
+        return None, 0
+    groups = m.groups()
+    day, month, year = groups[0:3] if groups[0] else groups[3:6]
+    return dates.make_date(day, month, year), m.end()
+
+
+def find_doc_refs(text: str) -> list[DocRef]:
+    refs = []
+    for m in SYMBOL.finditer(text):
+        number = clean_number(m.group())
+        parts = parse_number(number)
+        if parts["type_code"] is None and not re.search(r"[A-ZĐ]{2}", parts["issuer_code"] or ""):
+            continue  # "5/Tết": a lone capitalized word is not a document symbol
+        doc_type, start = _type_from_words(text[:m.start()])
+        if doc_type is None:
+            code_type = _code_type(parts["type_code"] or "")
+            doc_type = code_type or "Công văn"
+            start = m.start()
+        date, used = _date_after(text[m.end():m.end() + 60])
+        end = m.end() + used
+        issuer_match = _ISSUER.match(text[end:end + 160])
+        issuer = issuer_match.group(1).strip() if issuer_match else None
+        if issuer_match:
+            end += issuer_match.end()
+        else:
+            before = _ISSUER_BEFORE.search(text[max(0, start - 120):start])
+            issuer = before.group(1).strip() if before else None
+        refs.append(DocRef(number, doc_type, date, issuer, text[start:end], start, end, number_key(number), parts))
+    _share_issuers(refs, text)
+    return refs
+
+
+def _share_issuers(refs: list[DocRef], text: str) -> None:
+    """ "Thông báo số 1/TB, ngày … và Hướng dẫn số 2/HD … của X": X issued both."""
+    for left, right in zip(refs, refs[1:]):
+        same_code = left.parts.get("issuer_code") == right.parts.get("issuer_code")
+        if left.issuer is None and right.issuer and same_code and re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", text[left.end:right.start]
+                                                                  .replace(right.type or "", "", 1).replace("số", "", 1)):
+            left.issuer = right.issuer
+
+
+def unique_refs(refs: list[DocRef]) -> list[DocRef]:
+    """Once per document by key, keeping the mention that says the most."""
+    best: dict[str, DocRef] = {}
+    for ref in refs:
+        kept = best.get(ref.key)
+        if kept is None:
+            best[ref.key] = ref
+        else:
+            kept.date = kept.date or ref.date
+            kept.issuer = kept.issuer or ref.issuer
+    return list(best.values())

@@ -1,0 +1,114 @@
+"""Counts tied to a model named in the same statement:
+"“Camera an ninh” xây dựng tại 32 điểm", "49 mô hình “Dòng họ …”",
+"27 xã thực hiện “Tiếng kẻng …”", "“A” và “B” xây dựng tại 19 điểm".
+A count of a list of different models ("03 mô hình: “A”, “B” và “C”") is not one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.counts import Count
+from nlp.models import ModelMention
+from nlp.segment import Span
+
+_VERBS = (r"xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
+          r"thành\s+lập|áp\s+dụng|tham\s+gia|có")
+# model … [verb] tại|ở … N unit
+_MODEL_THEN_COUNT = re.compile(
+    rf"^[”\"’»]?\s*(?:(?:được|đã|đang)\s+)?(?:(?:{_VERBS})\s+)?(?:tại|ở|ra|đến|trên)\s+"
+    r"(?:(?:các|gần|hơn|trên|khoảng|tổng\s+số)\s+)?$", re.IGNORECASE)
+# N unit [verb] [mô hình] model
+_COUNT_THEN_MODEL = re.compile(
+    rf"^\s*(?:(?:đã|đang|được|cùng)\s+)?(?:(?:{_VERBS})\s+)?(?:(?:các\s+)?mô\s+hình(?:\s+điểm)?\s*:?)?\s*[“\"«‘]?$",
+    re.IGNORECASE)
+# "115 tổ liên gia thuộc 115 tổ dân phố …": the first count shares the second's model.
+_CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re.IGNORECASE)
+_JOINED = re.compile(r"^[”\"’»]?\s*(?:,|và|,\s*và)\s*(?:mô\s+hình\s*)?[“\"«‘]?$", re.IGNORECASE)
+# Units that carry a model: places and groups where it is built, not people it rewards.
+CARRIERS = re.compile(r"^(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|làng|xóm|ấp|khu|điểm|địa bàn|"
+                      r"hộ|gia đình|dòng họ|giáo xứ|trường|chợ|tuyến|mô hình)(?!\w)", re.IGNORECASE)
+
+
+@dataclass
+class ModelCount:
+    model: str
+    count: Count
+    place: str | None = None
+
+    def as_dict(self) -> dict:
+        data = {"model": self.model, **self.count.as_dict(), "place": self.place}
+        return data
+
+
+def _between(text: str, sentence: Span, a: int, b: int) -> str:
+    return text[a:b] if a <= b else "\x00"
+
+
+def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMention]) -> list[ModelCount]:
+    if not mentions or not counts:
+        return []
+    owners = {i: _owner_before(text, c, mentions) for i, c in enumerate(counts)}
+    targets = {i: _target_after(text, c, mentions) for i, c in enumerate(counts)}
+    owned = {id(m) for m in owners.values() if m}
+    targeted = {id(m) for m in targets.values() if m}
+    linked: dict[int, list[str]] = {}
+    for i, count in enumerate(counts):
+        next_start = counts[i + 1].start if i + 1 < len(counts) else sentence.end
+        if targets[i] and not _is_list(text, count, mentions, next_start, owned):
+            linked[i] = [targets[i].name]
+        elif owners[i]:
+            linked[i] = [m.name for m in _joined_back(text, owners[i], mentions, targeted)]
+    for i in range(len(counts) - 2, -1, -1):
+        nxt = counts[i + 1]
+        if i not in linked and i + 1 in linked and _CHAIN.match(_between(text, sentence, counts[i].end, nxt.start)):
+            linked[i] = linked[i + 1]
+    _link_single_model(sentence, counts, mentions, linked)
+    return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]
+
+
+def _target_after(text: str, count: Count, mentions: list[ModelMention]) -> ModelMention | None:
+    after = [m for m in mentions if m.start >= count.end]
+    if after and _COUNT_THEN_MODEL.match(text[count.end:after[0].start]):
+        return after[0]
+    return None
+
+
+def _owner_before(text: str, count: Count, mentions: list[ModelMention]) -> ModelMention | None:
+    before = [m for m in mentions if m.end <= count.start]
+    if before and _MODEL_THEN_COUNT.match(text[before[-1].end:count.start]):
+        return before[-1]
+    return None
+
+
+def _is_list(text: str, count: Count, mentions: list[ModelMention], until: int, owned: set) -> bool:
+    """ "03 mô hình: “A”, “B” và “C”": the count numbers the names that follow it,
+    leaving out names that carry a count of their own ("“C” xây dựng tại 32 điểm")."""
+    following = [m for m in mentions if count.end <= m.start < until and id(m) not in owned]
+    names = {m.name for m in following}
+    if len(names) < 2:
+        return False
+    return int(count.value) == len(names) or bool(_JOINED.match(text[following[0].end:following[1].start]))
+
+
+def _joined_back(text: str, owner: ModelMention, mentions: list[ModelMention], targeted: set) -> list[ModelMention]:
+    """ "“A” và “B” xây dựng tại 19 điểm": the count holds for every joined name,
+    but not for a name that has a count of its own before it."""
+    before = [m for m in mentions if m.end <= owner.start]
+    group = [owner]
+    for m in reversed(before):
+        if id(group[0]) in targeted or id(m) in targeted or not _JOINED.match(text[m.end:group[0].start]):
+            break
+        group.insert(0, m)
+    return group
+
+
+def _link_single_model(sentence: Span, counts: list[Count], mentions: list[ModelMention],
+                       linked: dict[int, list[str]]) -> None:
+    """A sentence about one model: the places and groups it counts after naming it."""
+    names = {m.name for m in mentions}
+    if len(names) != 1 or linked:
+        return
+    mention = mentions[0]
+    for i, count in enumerate(counts):
+        if count.start > mention.end and CARRIERS.match(count.unit) and count.unit != "%":
+            linked[i] = [mention.name]

@@ -1,0 +1,91 @@
+"""Paragraphs, sentences and statements with character offsets.
+
+Sentence splitting uses underthesea, imported on first use. Offsets always
+refer to the document text, so facts can be highlighted in place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _sent_tokenize():
+    from underthesea import sent_tokenize  # heavy: loaded on first use only
+
+    return sent_tokenize
+
+
+def paragraphs(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+
+
+def _locate(piece: str, paragraph: Span, cursor: int) -> tuple[int, int] | None:
+    found = paragraph.text.find(piece, cursor)
+    if found >= 0:
+        return found, found + len(piece)
+    # The tokenizer may have changed white space: match its words loosely.
+    words = piece.split()
+    if not words:
+        return None
+    loose = re.compile(r"\s+".join(re.escape(w) for w in words))
+    m = loose.search(paragraph.text, cursor)
+    return (m.start(), m.end()) if m else None
+
+
+def split_sentences(paragraph: Span) -> list[Span]:
+    """Sentences of one paragraph; a piece the tokenizer loses stays with its neighbour."""
+    pieces = _sent_tokenize()(paragraph.text) if len(paragraph.text) > 40 else [paragraph.text]
+    spans, cursor = [], 0
+    for piece in pieces:
+        where = _locate(piece.strip(), paragraph, cursor)
+        if where is None:
+            continue
+        start, end = where
+        spans.append(Span(paragraph.start + start, paragraph.start + end, piece.strip()))
+        cursor = end
+    if not spans:
+        spans = [paragraph]
+    return _extend_to_cover(spans, paragraph)
+
+
+def _extend_to_cover(spans: list[Span], paragraph: Span) -> list[Span]:
+    """Make the sentences tile the paragraph so no character is left out."""
+    text = paragraph.text
+    tiled = []
+    for i, span in enumerate(spans):
+        start = paragraph.start if i == 0 else span.start
+        end = spans[i + 1].start if i + 1 < len(spans) else paragraph.end
+        piece = text[start - paragraph.start:end - paragraph.start]
+        stripped = piece.rstrip()
+        tiled.append(Span(start, start + len(stripped), stripped))
+    return tiled
+
+
+def sentences(text: str) -> list[Span]:
+    return [s for p in paragraphs(text) for s in split_sentences(p)]
+
+
+def statements(sentence: Span) -> list[Span]:
+    """Clauses of a sentence split at semicolons: the unit a count belongs to."""
+    parts, start = [], 0
+    for m in re.finditer(r";", sentence.text):
+        parts.append((start, m.start()))
+        start = m.end()
+    parts.append((start, len(sentence.text)))
+    spans = []
+    for a, b in parts:
+        piece = sentence.text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if piece:
+            spans.append(Span(sentence.start + a + lead, sentence.start + a + lead + len(piece), piece))
+    return spans
