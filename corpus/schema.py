@@ -1,0 +1,74 @@
+"""Schema migrations, applied in order; PRAGMA user_version records the last one."""
+from __future__ import annotations
+
+import sqlite3
+
+_PROVENANCE = """
+    start_offset INTEGER, end_offset INTEGER, sentence_start INTEGER, sentence_end INTEGER,
+    extractor_version TEXT NOT NULL"""
+
+MIGRATIONS: list[str] = [
+    f"""
+    CREATE TABLE blobs (
+        hash TEXT PRIMARY KEY, media_type TEXT NOT NULL, size INTEGER NOT NULL,
+        content BLOB NOT NULL, added_at TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL REFERENCES blobs(hash),
+        media_type TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('article', 'directive')),
+        title TEXT, published TEXT, issuer TEXT, number TEXT, number_key TEXT,
+        text TEXT NOT NULL,
+        imported_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        extractor_version TEXT, extracted_at TEXT
+    );
+    CREATE TABLE doc_refs (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number TEXT NOT NULL, number_key TEXT NOT NULL, type TEXT, date TEXT, issuer TEXT,
+        is_own INTEGER NOT NULL DEFAULT 0, text TEXT,{_PROVENANCE}
+    );
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, canonical TEXT NOT NULL, model_key TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]', mentions TEXT NOT NULL DEFAULT '[]',{_PROVENANCE}
+    );
+    CREATE TABLE model_counts (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        model TEXT NOT NULL, model_key TEXT NOT NULL, value REAL NOT NULL, unit TEXT, place TEXT, text TEXT,{_PROVENANCE}
+    );
+    CREATE TABLE figures (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        value REAL NOT NULL, unit TEXT NOT NULL, text TEXT,{_PROVENANCE}
+    );
+    CREATE TABLE places (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, level TEXT NOT NULL, province TEXT, district TEXT, lat REAL, lon REAL,
+        mentions TEXT NOT NULL DEFAULT '[]',{_PROVENANCE}
+    );
+    CREATE INDEX doc_refs_key ON doc_refs(number_key);
+    CREATE INDEX doc_refs_document ON doc_refs(document_id);
+    CREATE INDEX models_key ON models(model_key);
+    CREATE INDEX models_document ON models(document_id);
+    CREATE INDEX model_counts_key ON model_counts(model_key);
+    CREATE INDEX model_counts_document ON model_counts(document_id);
+    CREATE INDEX figures_document ON figures(document_id);
+    CREATE INDEX places_document ON places(document_id);
+    CREATE INDEX documents_number ON documents(number_key);
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the database has not seen; returns the new version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with conn:
+            conn.executescript("BEGIN;" + script + f"PRAGMA user_version = {number};COMMIT;")
+    return len(MIGRATIONS)

@@ -1,0 +1,221 @@
+"""The store API: the only code that reads or writes the SQLite file."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.schema import migrate
+
+FACT_TABLES = ("doc_refs", "models", "model_counts", "figures", "places")
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _span(item: dict) -> tuple:
+    sentence = item.get("sentence") or [None, None]
+    mentions = item.get("mentions") or []
+    start = item.get("start", mentions[0][0] if mentions else None)
+    end = item.get("end", mentions[0][1] if mentions else None)
+    return start, end, sentence[0], sentence[1]
+
+
+class Store:
+    """Store(path) opens (and migrates) the knowledge base; readonly=True for searching."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            if not self.path.exists():
+                raise NotFound(f"no knowledge base at {self.path}")
+            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            migrate(self.conn)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- documents -------------------------------------------------------
+    def has_source(self, source: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE source = ?", (source,)).fetchone() is not None
+
+    def is_unchanged(self, source: str, content_hash: str) -> bool:
+        row = self.conn.execute("SELECT content_hash FROM documents WHERE source = ?", (source,)).fetchone()
+        return row is not None and row["content_hash"] == content_hash
+
+    def save_document(self, document, raw: bytes, extraction: dict | None = None) -> int:
+        """Store raw bytes, the document and (optionally) its facts in one transaction."""
+        now = _now()
+        fields = _document_fields(document, extraction)
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?)",
+                (document.content_hash, document.media_type, len(raw), raw, now))
+            row = self.conn.execute("SELECT id FROM documents WHERE source = ?", (document.source,)).fetchone()
+            if row:
+                doc_id = row["id"]
+                self.conn.execute(
+                    "UPDATE documents SET content_hash=?, media_type=?, kind=?, title=?, published=?, issuer=?, "
+                    "number=?, number_key=?, text=?, updated_at=? WHERE id=?",
+                    (*fields, now, doc_id))
+            else:
+                doc_id = self.conn.execute(
+                    "INSERT INTO documents(content_hash, media_type, kind, title, published, issuer, number, "
+                    "number_key, text, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*fields, now, document.source, now)).lastrowid
+            if extraction is not None:
+                self._write_facts(doc_id, extraction)
+        return doc_id
+
+    def replace_facts(self, document_id: int, extraction: dict) -> None:
+        """Re-extraction: the document's facts are replaced atomically."""
+        with self.conn:
+            self.get_document(document_id)
+            self._write_facts(document_id, extraction)
+
+    def _write_facts(self, doc_id: int, ex: dict) -> None:
+        version = ex.get("extractor_version", "unknown")
+        for table in FACT_TABLES:
+            self.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+        from nlp.normalize import match_key, number_key  # pure helpers, no models
+
+        rows = {
+            "doc_refs": [(r["number"], number_key(r["number"]), r.get("type"), r.get("date"), r.get("issuer"),
+                          int(bool(r.get("own"))), r.get("text")) for r in ex.get("doc_refs", [])],
+            "models": [(m["name"], m["canonical"], match_key(m["name"]), json.dumps(m.get("aliases", []), ensure_ascii=False),
+                        json.dumps(m.get("mentions", []))) for m in ex.get("models", [])],
+            "model_counts": [(c["model"], match_key(c["model"]), c["value"], c.get("unit"), c.get("place"), c.get("text"))
+                             for c in ex.get("model_counts", [])],
+            "figures": [(f["value"], f["unit"], f.get("text")) for f in ex.get("figures", [])],
+            "places": [(p["name"], p["level"], p.get("province"), p.get("district"), p.get("lat"), p.get("lon"),
+                        json.dumps(p.get("mentions", []))) for p in ex.get("places", [])],
+        }
+        columns = {
+            "doc_refs": "number, number_key, type, date, issuer, is_own, text",
+            "models": "name, canonical, model_key, aliases, mentions",
+            "model_counts": "model, model_key, value, unit, place, text",
+            "figures": "value, unit, text",
+            "places": "name, level, province, district, lat, lon, mentions",
+        }
+        for table in FACT_TABLES:
+            items = ex.get(table, [])
+            cols = columns[table] + ", document_id, start_offset, end_offset, sentence_start, sentence_end, extractor_version"
+            marks = ", ".join("?" * len(cols.split(",")))
+            self.conn.executemany(
+                f"INSERT INTO {table}({cols}) VALUES ({marks})",
+                [(*row, doc_id, *_span(item), version) for row, item in zip(rows[table], items)])
+        self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?", (version, _now(), doc_id))
+
+    def get_document(self, document_id: int) -> dict:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {document_id}")
+        return dict(row)
+
+    def documents(self) -> Iterator[dict]:
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
+            yield dict(row)
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def blob(self, content_hash: str) -> bytes:
+        row = self.conn.execute("SELECT content FROM blobs WHERE hash = ?", (content_hash,)).fetchone()
+        if row is None:
+            raise NotFound(f"no content {content_hash}")
+        return row["content"]
+
+    def facts(self, document_id: int) -> dict[str, list[dict]]:
+        out = {}
+        for table in FACT_TABLES:
+            rows = self.conn.execute(f"SELECT * FROM {table} WHERE document_id = ? ORDER BY start_offset, id",
+                                     (document_id,))
+            out[table] = [_decode_json(dict(r)) for r in rows]
+        return out
+
+    # --- questions the app asks -------------------------------------------
+    def citing(self, number_key: str, exclude: int | None = None) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.id, d.title, d.kind, d.published, d.source FROM doc_refs r "
+            "JOIN documents d ON d.id = r.document_id WHERE r.number_key = ? AND r.is_own = 0 AND d.id IS NOT ? "
+            "ORDER BY d.published DESC", (number_key, exclude))
+        return [dict(r) for r in rows]
+
+    def document_by_number(self, number_key: str) -> dict | None:
+        row = self.conn.execute("SELECT id, title, kind, published, source FROM documents WHERE number_key = ?",
+                                (number_key,)).fetchone()
+        return dict(row) if row else None
+
+    def models_summary(self) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT m.model_key, min(m.name) AS name, count(DISTINCT m.document_id) AS documents, "
+            "(SELECT count(*) FROM model_counts c WHERE c.model_key = m.model_key) AS counts "
+            "FROM models m GROUP BY m.model_key ORDER BY documents DESC, name")
+        return [dict(r) for r in rows]
+
+    def model_detail(self, model_key: str) -> dict:
+        names = [r["name"] for r in self.conn.execute(
+            "SELECT DISTINCT name FROM models WHERE model_key = ? ORDER BY name", (model_key,))]
+        if not names:
+            raise NotFound(f"no model {model_key}")
+        mentions = [dict(r) for r in self.conn.execute(
+            "SELECT c.*, d.title AS document_title, d.published, d.source FROM model_counts c "
+            "JOIN documents d ON d.id = c.document_id WHERE c.model_key = ? ORDER BY d.published, c.id", (model_key,))]
+        documents = [dict(r) for r in self.conn.execute(
+            "SELECT DISTINCT d.id, d.title, d.published, d.kind FROM models m JOIN documents d ON d.id = m.document_id "
+            "WHERE m.model_key = ? ORDER BY d.published DESC", (model_key,))]
+        places = sorted({m["place"] for m in mentions if m["place"]})
+        return {"key": model_key, "name": names[0], "variants": names, "mentions": mentions,
+                "documents": documents, "places": places}
+
+    def export_rows(self, document_ids: list[int] | None = None) -> Iterator[dict]:
+        """Figures and model counts with their sources, one row each, for CSV and JSON export."""
+        where, args = "", ()
+        if document_ids is not None:
+            where = f"WHERE d.id IN ({','.join('?' * len(document_ids))})" if document_ids else "WHERE 0"
+            args = tuple(document_ids)
+        sql = (
+            "SELECT 'figure' AS fact, NULL AS model, f.value, f.unit, NULL AS place, f.text, d.id AS document_id, "
+            "d.title, d.published, d.source, f.start_offset FROM figures f JOIN documents d ON d.id = f.document_id "
+            f"{where} UNION ALL "
+            "SELECT 'model_count', c.model, c.value, c.unit, c.place, c.text, d.id, d.title, d.published, d.source, "
+            f"c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id {where} "
+            "ORDER BY document_id, start_offset")
+        for row in self.conn.execute(sql, args + args):
+            yield dict(row)
+
+
+def _document_fields(document, extraction: dict | None) -> tuple:
+    from nlp.normalize import number_key
+
+    ex = extraction or {}
+    number = ex.get("number")
+    return (document.content_hash, document.media_type, ex.get("kind") or document.kind or "article",
+            ex.get("title") or document.title, ex.get("published") or document.published, ex.get("issuer"),
+            number, number_key(number) if number else None, document.text)
+
+
+def _decode_json(row: dict) -> dict:
+    for key in ("aliases", "mentions"):
+        if key in row and isinstance(row[key], str):
+            row[key] = json.loads(row[key])
+    return row

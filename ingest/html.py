@@ -1,0 +1,89 @@
+"""Article HTML: main text without portal furniture, title and publication date.
+
+trafilatura finds the main text; when it finds none (a very short page), the
+text of <article> or <body> is used without scripts, menus and forms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+
+from ingest.decode import decode_text
+from ingest.document import ParseError
+from ingest.furniture import strip_furniture
+
+DATE_META = ("article:published_time", "og:published_time", "pubdate", "publishdate", "date", "dc.date")
+CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+FURNITURE_TAGS = ("script", "style", "nav", "header", "footer", "form", "aside", "noscript", "iframe", "select")
+
+
+@dataclass
+class ParsedHTML:
+    title: str | None
+    published: str | None
+    text: str
+
+
+def decode_html(data: bytes) -> str:
+    declared = CHARSET.search(data[:4096])
+    return decode_text(data, declared.group(1).decode("ascii") if declared else None)
+
+
+def parse_html(data: bytes) -> ParsedHTML:
+    markup = decode_html(data)
+    soup = BeautifulSoup(markup, "lxml")
+    title = _title(soup)
+    published = _meta_date(soup)
+    text = _main_text(markup) or _fallback_text(soup)
+    text = strip_furniture(text)
+    if not text.strip():
+        raise ParseError("the page has no readable text")
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    return ParsedHTML(title, published, text)
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    for selector in ("article h1", "h1", "meta[property='og:title']", "title"):
+        node = soup.select_one(selector)
+        if node is None:
+            continue
+        value = node.get("content") if node.name == "meta" else node.get_text(" ", strip=True)
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _meta_date(soup: BeautifulSoup) -> str | None:
+    from nlp.dates import parse_date  # shared date rules; nlp has no heavy imports at module level
+
+    for name in DATE_META:
+        node = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if node and node.get("content"):
+            m = re.match(r"(\d{4})-(\d{2})-(\d{2})", node["content"])
+            if m:
+                return m.group(0)
+    for node in soup.select("time[datetime], .date, .post-date, .publish-date, .time, .ngay-dang"):
+        value = node.get("datetime") or node.get_text(" ", strip=True)
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value or "")
+        if m:
+            return m.group(0)
+        date = parse_date(value or "")
+        if date:
+            return date
+    return None
+
+
+def _main_text(markup: str) -> str | None:
+    import trafilatura  # loaded on first use: it pulls in a large dependency tree
+
+    return trafilatura.extract(markup, include_comments=False, include_tables=True, favor_recall=True,
+                               deduplicate=False)
+
+
+def _fallback_text(soup: BeautifulSoup) -> str:
+    for tag in soup(FURNITURE_TAGS):
+        tag.decompose()
+    root = soup.find("article") or soup.body or soup
+    return root.get_text("\n", strip=True)

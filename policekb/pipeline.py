@@ -1,0 +1,128 @@
+"""The steps the CLI runs: import files into the store, extract, index."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus import Store
+from ingest import ParseError, SUPPORTED_SUFFIXES, read_path
+from ingest.document import content_hash
+from nlp import extract
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named (sorted, recursive)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            yield path
+
+
+def source_of(path: Path) -> str:
+    return str(path.resolve())
+
+
+def import_paths(store: Store, paths: Iterable[str | Path]) -> ImportReport:
+    report = ImportReport()
+    for path in iter_files(paths):
+        try:
+            _import_one(store, path, report)
+        except (ParseError, OSError) as exc:
+            report.failed.append((str(path), _reason(exc)))
+    return report
+
+
+def _import_one(store: Store, path: Path, report: ImportReport) -> None:
+    raw = path.read_bytes()
+    source = source_of(path)
+    if store.is_unchanged(source, content_hash(raw)):
+        report.unchanged.append(str(path))
+        return
+    document = read_path(path)
+    document.source = source
+    existed = store.has_source(source)
+    extraction = extract(document).as_dict()
+    report.document_ids.append(store.save_document(document, raw, extraction))
+    (report.updated if existed else report.added).append(str(path))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return str(exc)
+
+
+def reextract(store: Store) -> int:
+    """Run the current extractor over every stored document, replacing its facts."""
+    from ingest.document import Document
+
+    count = 0
+    for row in list(store.documents()):
+        document = Document(source=row["source"], text=row["text"], media_type=row["media_type"],
+                            content_hash=row["content_hash"], title=None, published=None)
+        store.replace_facts(row["id"], extract(document).as_dict())
+        count += 1
+    return count
+
+
+def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, dict | None, str | None]]:
+    """(path, extraction, error) for each file, touching no database."""
+    for path in iter_files(paths):
+        try:
+            document = read_path(path)
+        except (ParseError, OSError) as exc:
+            yield path, None, _reason(exc)
+            continue
+        result = extract(document).as_dict()
+        yield path, result, None
+
+
+def index_records(store: Store, ids: Iterable[int] | None = None) -> Iterator[dict]:
+    rows = store.documents() if ids is None else (store.get_document(i) for i in ids)
+    for row in rows:
+        facts = store.facts(row["id"])
+        yield {"document": row, "doc_refs": facts["doc_refs"], "models": facts["models"], "places": facts["places"]}
+
+
+def build_index(store: Store, path: Path) -> int:
+    """Rebuild the search index from the store, into a fresh folder swapped in at the end."""
+    from search_app.engine import SearchEngine
+
+    building = path.with_name(path.name + ".building")
+    engine = SearchEngine.create(building)
+    records = list(index_records(store))
+    engine.add(records)
+    engine.ix.close()
+    if path.exists():
+        import shutil
+
+        shutil.rmtree(path)
+    building.rename(path)
+    return len(records)
+
+
+def update_index(store: Store, path: Path, ids: list[int]) -> bool:
+    """Incremental update after an import; False when there is no index yet."""
+    from search_app.engine import IndexMissing, SearchEngine
+
+    try:
+        engine = SearchEngine.open(path)
+    except IndexMissing:
+        return False
+    engine.add(list(index_records(store, ids)))
+    return True
