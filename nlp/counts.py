@@ -115,7 +115,8 @@ def find_unit(rest: str) -> str | None:
             return None
         first = words[0].group()
         unit = first
-        if first.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == "":
+        if (first.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == ""
+                and words[1].group().lower() not in NOT_UNITS):
             unit = rest[:words[1].end()]
     if unit.split()[0].lower() in NOT_UNITS or unit.split()[0].lower() in DURATIONS:
         return None

@@ -119,19 +119,21 @@ def _counts(text, spans, mentions, found_places) -> tuple[list[dict], list[dict]
                 figures.append(_provenance(count.as_dict(), sentence))
             statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
             for mc in model_counts.link(text, statement, found, statement_mentions):
-                mc.place = _place_in(sentence, found_places) or area
+                mc.place = _place_in(text, sentence, mc.count.end, found_places) or area
                 linked.append(_provenance(mc.as_dict(), sentence))
     return figures, linked
 
 
-def _place_in(sentence: Span, found_places: list[places.Place]) -> str | None:
-    inside = [(start, p) for p in found_places for start, _ in p.mentions
-              if sentence.start <= start < sentence.end and p.level in AREA_LEVELS + ("xã", "phường", "thị trấn")]
-    after_area = re.search(r"(?:trên\s+địa\s+bàn|tại|ở)\s+(?:toàn\s+)?$", "")
-    if not inside:
-        return None
-    start, place = min(inside, key=lambda x: x[0])
-    return f"{place.level} {place.name}"
+def _place_in(text: str, sentence: Span, count_end: int, found_places: list[places.Place]) -> str | None:
+    """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở",
+    else the first place the sentence names."""
+    inside = sorted((start, p) for p in found_places for start, _ in p.mentions
+                    if sentence.start <= start < sentence.end and p.level in AREA_LEVELS + ("xã", "phường", "thị trấn"))
+    for start, place in inside:
+        if start >= count_end and re.search(r"(?:địa\s+bàn|tại|ở)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$",
+                                             text[max(count_end, start - 30):start]):
+            return f"{place.level} {place.name}"
+    return f"{inside[0][1].level} {inside[0][1].name}" if inside else None
 
 
 def _document_area(found_places: list[places.Place]) -> str | None:

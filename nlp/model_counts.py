@@ -15,11 +15,11 @@ _VERBS = (r"xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+tr
           r"thành\s+lập|áp\s+dụng|tham\s+gia|có")
 # model … [verb] tại|ở … N unit
 _MODEL_THEN_COUNT = re.compile(
-    rf"^[”\"’»]?\s*(?:(?:được|đã|đang)\s+)?(?:(?:{_VERBS})\s+)?(?:tại|ở|ra|đến|trên)\s+"
+    rf"^[”\"’»]?\s*(?:(?:được|đã|đang|cũng|sẽ|vẫn)\s+){{0,3}}(?:(?:{_VERBS})\s+)?(?:tại|ở|ra|đến|trên)\s+"
     r"(?:(?:các|gần|hơn|trên|khoảng|tổng\s+số)\s+)?$", re.IGNORECASE)
 # N unit [verb] [mô hình] model
 _COUNT_THEN_MODEL = re.compile(
-    rf"^\s*(?:(?:đã|đang|được|cùng)\s+)?(?:(?:{_VERBS})\s+)?(?:(?:các\s+)?mô\s+hình(?:\s+điểm)?\s*:?)?\s*[“\"«‘]?$",
+    rf"^\s*(?:(?:đã|đang|được|cùng|cũng|sẽ)\s+){{0,3}}(?:(?:{_VERBS})\s+)?(?:(?:các\s+)?mô\s+hình(?:\s+điểm)?\s*:?)?\s*[“\"«‘]?$",
     re.IGNORECASE)
 # "115 tổ liên gia thuộc 115 tổ dân phố …": the first count shares the second's model.
 _CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re.IGNORECASE)
