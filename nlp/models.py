@@ -155,7 +155,21 @@ def find_model_mentions(sentences: list[Span]) -> list[ModelMention]:
         taken = [(m.start - 1, m.end + 1) for m in quoted]
         unquoted = [m for m in _unquoted_mentions(sentence) if not any(a <= m.start < b for a, b in taken)]
         mentions.extend(sorted(quoted + unquoted, key=lambda m: m.start))
-    return mentions
+    return _known_names_again(sentences, mentions)
+
+
+def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> list[ModelMention]:
+    """A name the document calls a model once is that model wherever it is quoted."""
+    known = {match_key(m.name) for m in mentions}
+    starts = {m.start for m in mentions}
+    extra = []
+    for sentence in sentences:
+        for m in QUOTED.finditer(sentence.text):
+            name = _clean(m.group(1))
+            start = sentence.start + m.start(1)
+            if start not in starts and match_key(name) in known and not _BLOCKERS.search(sentence.text[:m.start()]):
+                extra.append(ModelMention(name, start, start + len(name), True))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 def same_model(a: str, b: str) -> bool:

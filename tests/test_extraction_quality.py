@@ -1,0 +1,27 @@
+"""Quality gate: `policekb extract` scored with ../shared/eval/score.py must hold these F1 floors."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_FLOORS = {"doc_refs": 0.97, "models": 0.90, "model_counts": 0.85, "figures": 0.90, "places": 0.90}
+
+
+def score(gold: Path, files: list[Path], tmp_path: Path, floors: dict) -> subprocess.CompletedProcess:
+    out = tmp_path / "out.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        subprocess.run([sys.executable, "-m", "policekb.cli", "extract", *map(str, files)], stdout=fh, check=True,
+                       cwd=ROOT)
+    mins = [f"--min={k}={v}" for k, v in floors.items()]
+    return subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(gold), str(out), *mins],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "seeds.jsonl").exists(), reason="../shared is not beside the project")
+def test_seed_articles_meet_floors(tmp_path):
+    result = score(SHARED / "gold" / "seeds.jsonl", sorted((SHARED / "seeds").glob("*.txt")), tmp_path, SEED_FLOORS)
+    assert result.returncode == 0, result.stdout + result.stderr
