@@ -25,3 +25,17 @@ def score(gold: Path, files: list[Path], tmp_path: Path, floors: dict) -> subpro
 def test_seed_articles_meet_floors(tmp_path):
     result = score(SHARED / "gold" / "seeds.jsonl", sorted((SHARED / "seeds").glob("*.txt")), tmp_path, SEED_FLOORS)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The team's own evaluation set (the bundled samples, annotated by hand). Floors are what the
+# first version reaches; the extraction issue raises them to the seed floors.
+SAMPLE_FLOORS = {"doc_refs": 0.95, "models": 0.85, "model_counts": 0.35, "figures": 0.88, "places": 0.92}
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the project")
+def test_bundled_samples_meet_floors(tmp_path):
+    from policekb.cli import samples_dir
+
+    files = sorted(p for p in samples_dir().rglob("*") if p.suffix in {".txt", ".html", ".pdf"})
+    result = score(ROOT / "tests" / "data" / "samples_gold.jsonl", files, tmp_path, SAMPLE_FLOORS)
+    assert result.returncode == 0, result.stdout + result.stderr
