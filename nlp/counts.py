@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from nlp.normalize import fold
+from nlp.resources import read_list
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -53,9 +53,7 @@ class Count:
 
 @lru_cache(maxsize=1)
 def unit_lexicon() -> tuple[str, ...]:
-    data = resources.files("nlp").joinpath("data/units.txt").read_text("utf-8")
-    units = [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
-    return tuple(sorted(units, key=len, reverse=True))
+    return tuple(sorted(read_list("units.txt"), key=len, reverse=True))
 
 
 def parse_number(integer: str, decimals: str | None) -> float:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from nlp import dates
 from nlp.normalize import nfc, number_key
+from nlp.resources import read_table
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _SEP = r"(?:\s?-\s?(?=[A-ZĐ0-9]{2})|-)"
@@ -64,13 +64,7 @@ class DocRef:
 
 @lru_cache(maxsize=1)
 def type_codes() -> dict[str, str]:
-    table = {}
-    data = resources.files("nlp").joinpath("data/doc_types.tsv").read_text("utf-8")
-    for line in data.splitlines():
-        if line.strip() and not line.startswith("#"):
-            code, _, name = line.partition("\t")
-            table[code.strip()] = name.strip()
-    return table
+    return read_table("doc_types.tsv")
 
 
 def clean_number(raw: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz import fuzz
 
 from nlp.normalize import canonical, match_key
+from nlp.resources import read_list
 from nlp.segment import Span
 
 TRIGGER = re.compile(r"(?<!\w)mô\s+hình(?!\w)", re.IGNORECASE)
@@ -59,9 +59,7 @@ class ModelMention:
 
 @lru_cache(maxsize=1)
 def head_nouns() -> tuple[str, ...]:
-    data = resources.files("nlp").joinpath("data/model_heads.txt").read_text("utf-8")
-    heads = [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
-    return tuple(sorted(heads, key=len, reverse=True))
+    return tuple(sorted(read_list("model_heads.txt"), key=len, reverse=True))
 
 
 def _opens_name(text: str) -> bool:

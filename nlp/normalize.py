@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from nlp.resources import read_table
 
 # Old-style tone placement (hoà, thuỷ) -> new style (hòa, thủy), only at the
 # end of a syllable and never after "q" (quý keeps its tone on y).
@@ -47,13 +48,7 @@ def plain_quotes(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
-    table = {}
-    data = resources.files("nlp").joinpath("data/abbreviations.tsv").read_text("utf-8")
-    for line in data.splitlines():
-        if line.strip() and not line.startswith("#"):
-            short, _, long = line.partition("\t")
-            table[short.strip()] = long.strip()
-    return table
+    return read_table("abbreviations.tsv")
 
 
 @lru_cache(maxsize=1)
