@@ -34,6 +34,8 @@ ADMIN_NOUNS = ("xã", "phường", "thị trấn", "thôn", "bản", "làng", "x
                "tiểu khu", "khối xóm", "khối phố", "khối", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "họ đạo", "THCS", "THPT")
 MONEY_BEFORE = re.compile(r"(?:kinh\s+phí|tổng|trị\s+giá|số\s+tiền|hỗ\s+trợ|ủng\s+hộ|khoảng|trên|hơn)\s*$",
                           re.IGNORECASE)
+# "48 “Tổ đoàn kết tàu thuyền an toàn”": a quoted name is what is counted.
+QUOTED_UNIT = re.compile(r"\s*[“\"«]([A-ZĐÀ-Ỹ][^”\"»\n]{1,80})[”\"»]")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -152,7 +154,11 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
             value *= multiplier
             pos += used
             rest = text[pos:]
-        if unit is None:
+        quoted = QUOTED_UNIT.match(rest) if unit is None else None
+        if quoted and quoted.group(1)[0].isupper():
+            unit = quoted.group(1).strip()
+            pos += quoted.end()
+        elif unit is None:
             unit = find_unit(rest)
             if unit is None:
                 continue

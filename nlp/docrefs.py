@@ -27,6 +27,7 @@ TYPE_WORDS = (
     "Chương trình", "Phương án", "Đề án", "Báo cáo", "Tờ trình", "Quy chế", "Quy định",
     "Pháp lệnh", "Công điện", "Thông tri", "Điều lệ", "Luật",
 )
+_NAME_BEFORE = re.compile(r"(?:ban\s+chỉ\s+đạo|bcđ)\s*$", re.IGNORECASE)
 _TYPE_WORD = re.compile(r"(?<!\w)(" + "|".join(TYPE_WORDS) + r")(?!\w)", re.IGNORECASE)
 # Between a type word and its number: at most a short name ("Luật Công an nhân dân số").
 _TYPE_GAP = re.compile(r"(?:\s+[^\s,;.\d/]+){0,6}?\s*(?:số\s*:?\s*)?", re.IGNORECASE)
@@ -116,6 +117,8 @@ def _date_after(after: str) -> tuple[str | None, int]:
 def find_doc_refs(text: str) -> list[DocRef]:
     refs = []
     for m in SYMBOL.finditer(text):
+        if _NAME_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "Ban Chỉ đạo 138/CP" is a name, not a reference
         number = clean_number(m.group())
         parts = parse_number(number)
         if parts["type_code"] is None and not re.search(r"[A-ZĐ]{2}", parts["issuer_code"] or ""):

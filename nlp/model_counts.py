@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from nlp.counts import Count
 from nlp.models import ModelMention
+from nlp.normalize import match_key
 from nlp.segment import Span
 
 _VERBS = (r"xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
@@ -67,6 +68,9 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
 
 
 def _target_after(text: str, count: Count, mentions: list[ModelMention]) -> ModelMention | None:
+    named = [m for m in mentions if count.number_end <= m.start < count.end + 2]
+    if named and re.fullmatch(r"\s*[“\"«‘]?", text[count.number_end:named[0].start]):
+        return named[0]  # "48 “Tổ đoàn kết tàu thuyền an toàn”": the model names what is counted
     after = [m for m in mentions if m.start >= count.end]
     if after and _COUNT_THEN_MODEL.match(text[count.end:after[0].start]):
         return after[0]
@@ -105,10 +109,24 @@ def _joined_back(text: str, owner: ModelMention, mentions: list[ModelMention], t
 def _link_single_model(sentence: Span, counts: list[Count], mentions: list[ModelMention],
                        linked: dict[int, list[str]]) -> None:
     """A sentence about one model: the places and groups it counts after naming it."""
-    names = {m.name for m in mentions}
-    if len(names) != 1 or linked:
+    names = {match_key(m.name) for m in mentions}
+    if len(names) != 1:
         return
     mention = mentions[0]
+    others_linked = bool(linked)
     for i, count in enumerate(counts):
-        if count.start > mention.end and CARRIERS.match(count.unit) and count.unit != "%":
+        if i in linked or count.start <= mention.end or count.unit == "%":
+            continue
+        if (CARRIERS.match(count.unit) and not others_linked) or is_instance_unit(count.unit, mention.name):
             linked[i] = [mention.name]
+
+
+_NOT_CONTENT = {"về", "và", "của", "có", "không", "an", "ninh", "trật", "tự", "tổ", "mô", "hình", "với", "các"}
+
+
+def is_instance_unit(unit: str, model: str) -> bool:
+    """ "112 mắt camera" of “Camera an ninh”, "04 chiếc kẻng" of “Tiếng kẻng an ninh”: the unit
+    names what the model is made of."""
+    unit_words = {w for w in unit.lower().replace(",", " ").split() if len(w) > 1} - _NOT_CONTENT
+    model_words = set(model.lower().replace(",", " ").split())
+    return bool(unit_words & model_words)

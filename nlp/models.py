@@ -13,10 +13,13 @@ from nlp.resources import read_list
 from nlp.segment import Span
 
 TRIGGER = re.compile(r"(?<!\w)mô\s+hình(?!\w)", re.IGNORECASE)
-QUOTED = re.compile(r"[“\"«‘]\s*([^“”\"«»‘’\n]{2,200}?)\s*[”\"»’]")
+QUOTED = re.compile(r"[“\"«‘]\s*((?:[^“”\"«»‘’\n]|\n(?!\s*\n)){2,200}?)\s*[”\"»’]")
 UNCLOSED = re.compile(r"“\s*([^“”\"«»\n]{2,120}?)(?=\s+(?:tại|ở|trên địa bàn)\s|\s*[;,.(]|$)")
 # What may stand between "mô hình" and a quoted name: "mô hình điểm", "mô hình: ".
-_DIRECT = re.compile(r"mô\s+hình(?:\s+điểm)?\s*:?\s*$", re.IGNORECASE)
+_DIRECT = re.compile(r"mô\s+hình(?:\s+điểm)?(?:\s+(?:câu\s+lạc\s+bộ|CLB|tổ|đội|nhóm))?\s*:?\s*$", re.IGNORECASE)
+# "48 “Tổ đoàn kết tàu thuyền an toàn”", "12 nhóm “Zalo an ninh trật tự”", "các “Tổ …”": a counted,
+# capitalized name in a document about models.
+_COUNTED_NAME = re.compile(r"(?:\d[\d.,]*|các|những)\s+(?:[^\W\d_]+\s+){0,2}$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,|;|và|hoặc|,\s*và)\s*(?:(?:các\s+)?mô\s+hình(?:\s+điểm)?\s*)?$", re.IGNORECASE)
 _INTRO = re.compile(r"(?:như|gồm|là)\s*:?\s*$", re.IGNORECASE)
 _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s+[^\d“”\"]{1,40}?\s*$")
@@ -75,7 +78,7 @@ def _clean(name: str) -> str:
     return " ".join(name.split()).strip(" ,;:.-–")
 
 
-def _quoted_mentions(sentence: Span) -> list[ModelMention]:
+def _quoted_mentions(sentence: Span, about_models: bool = False) -> list[ModelMention]:
     text = sentence.text
     found: list[ModelMention] = []
     first_trigger = TRIGGER.search(text)
@@ -87,11 +90,14 @@ def _quoted_mentions(sentence: Span) -> list[ModelMention]:
             continue
         direct = bool(_DIRECT.search(before))
         listed = last_end is not None and bool(_LIST_GAP.match(text[last_end:m.start()]))
+        capitalized = name[0].isupper()
         in_context = first_trigger is not None and first_trigger.start() < m.start() and (
-            _INTRO.search(before) or _COUNT_BEFORE.search(before[-60:]) or _PLACE_AFTER.match(text[m.end():])
+            _INTRO.search(before) or _COUNT_BEFORE.search(before[-60:])
+            or (capitalized and _PLACE_AFTER.match(text[m.end():]))
             or (last_end is not None and re.fullmatch(r"[^“”\"]{0,80}[;,]\s*", text[last_end:m.start()]))
         )
-        if direct or listed or in_context:
+        counted = capitalized and about_models and len(name.split()) >= 2 and _COUNTED_NAME.search(before[-40:])
+        if direct or listed or in_context or counted:
             found.append(ModelMention(name, sentence.start + m.start(1), sentence.start + m.start(1) + len(name), True))
             last_end = m.end()
     return found
@@ -115,7 +121,8 @@ def _unquoted_mentions(sentence: Span) -> list[ModelMention]:
         rest = text[trig.end():]
         lead = len(rest) - len(rest.lstrip(" :"))
         rest = rest[lead:]
-        if not _opens_name(rest) or rest[:1] in "“\"'‘«":
+        if not _opens_name(rest) or rest[:1] in "“\"'‘«" or _DIRECT.search(text[:trig.end() + lead + _head_len(rest)]) \
+                and rest[_head_len(rest):].lstrip()[:1] in "“\"«":
             continue
         stop = _UNQUOTED_STOP.search(rest)
         phrase = rest[:stop.start()] if stop else rest
@@ -125,6 +132,11 @@ def _unquoted_mentions(sentence: Span) -> list[ModelMention]:
             if _plausible_name(name) and len(name.split()) <= MAX_UNQUOTED_WORDS:
                 found.append(ModelMention(name, offset + at, offset + at + len(name), False))
     return found
+
+
+def _head_len(text: str) -> int:
+    lowered = text.lower()
+    return next((len(h) for h in head_nouns() if lowered.startswith(h + " ")), 0)
 
 
 def _split_list(phrase: str) -> list[tuple[str, int]]:
@@ -146,8 +158,9 @@ def _plausible_name(name: str) -> bool:
 
 def find_model_mentions(sentences: list[Span]) -> list[ModelMention]:
     mentions = []
+    about_models = any(TRIGGER.search(s.text) for s in sentences)
     for sentence in sentences:
-        quoted = _quoted_mentions(sentence)
+        quoted = _quoted_mentions(sentence, about_models)
         taken = [(m.start, m.end) for m in quoted]
         quoted += _unclosed_mentions(sentence, taken)
         taken = [(m.start - 1, m.end + 1) for m in quoted]
@@ -159,15 +172,37 @@ def find_model_mentions(sentences: list[Span]) -> list[ModelMention]:
 def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> list[ModelMention]:
     """A name the document calls a model once is that model wherever it is quoted."""
     known = {match_key(m.name) for m in mentions}
-    starts = {m.start for m in mentions}
+    taken = [(m.start, m.end) for m in mentions]
     extra = []
     for sentence in sentences:
         for m in QUOTED.finditer(sentence.text):
             name = _clean(m.group(1))
             start = sentence.start + m.start(1)
-            if start not in starts and match_key(name) in known and not _BLOCKERS.search(sentence.text[:m.start()]):
+            if not _overlaps(start, taken) and match_key(name) in known and not _BLOCKERS.search(sentence.text[:m.start()]):
                 extra.append(ModelMention(name, start, start + len(name), True))
+    taken += [(m.start, m.end) for m in extra]
+    extra += _unquoted_known(sentences, mentions, taken)
     return sorted(mentions + extra, key=lambda m: m.start)
+
+
+def _overlaps(start: int, taken: list[tuple[int, int]]) -> bool:
+    return any(a - 1 <= start < b + 1 for a, b in taken)
+
+
+def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) -> list[ModelMention]:
+    """ "duy trì 126 Tổ liên gia tự quản về ANTT": a capitalized model name written without quotes."""
+    names = {m.name for m in mentions if m.name[:1].isupper() and len(m.name.split()) >= 3}
+    if not names:
+        return []
+    pattern = re.compile(r"(?<![\w“\"«‘])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w”\"»’])")
+    found = []
+    for sentence in sentences:
+        for m in pattern.finditer(sentence.text):
+            start = sentence.start + m.start()
+            if not _overlaps(start, taken):
+                found.append(ModelMention(m.group(1), start, start + len(m.group(1)), False))
+    return found
 
 
 def same_model(a: str, b: str) -> bool:

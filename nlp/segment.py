@@ -24,8 +24,17 @@ def _sent_tokenize():
     return sent_tokenize
 
 
+# A line break inside a paragraph (PDF text is hard-wrapped): the line does not end a
+# sentence and the next one goes on in lower case or with a quoted name.
+_WRAPPED = re.compile(r"(?<![.!?:;…])[ \t]*\n[ \t]*(?=[a-zđà-ỹ“\"«‘(])")
+
+
 def paragraphs(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    joined = _WRAPPED.sub(lambda m: " " * (len(m.group()) - 1) + "\x00", text)
+    spans = []
+    for m in re.finditer(r"[^\n]*\S[^\n]*", joined):
+        spans.append(Span(m.start(), m.end(), text[m.start():m.end()]))
+    return spans
 
 
 def _locate(piece: str, paragraph: Span, cursor: int) -> tuple[int, int] | None:
