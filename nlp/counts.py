@@ -32,6 +32,7 @@ NOT_UNITS = {
 CLASSIFIERS = {"lượt", "nhóm", "loại", "mắt", "bộ", "chiếc", "cái", "con", "điểm", "tổ", "ban", "đội", "câu"}
 ADMIN_NOUNS = ("xã", "phường", "thị trấn", "thôn", "bản", "làng", "xóm", "ấp", "khu phố", "tổ dân phố",
                "tiểu khu", "khối xóm", "khối phố", "khối", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "họ đạo", "THCS", "THPT")
+TOTAL_BEFORE = re.compile(r"(?:tổng|với|có|gồm)\s+số(?:\s+lượng)?\s*(?:là|:)?\s*$", re.IGNORECASE)
 MONEY_BEFORE = re.compile(r"(?:kinh\s+phí|tổng|trị\s+giá|số\s+tiền|hỗ\s+trợ|ủng\s+hộ|khoảng|trên|hơn)\s*$",
                           re.IGNORECASE)
 # "48 “Tổ đoàn kết tàu thuyền an toàn”": a quoted name is what is counted.
@@ -66,10 +67,10 @@ def parse_number(integer: str, decimals: str | None) -> float:
 
 
 def _is_label(before: str) -> bool:
-    if LABEL_BEFORE.search(before[-40:]):
-        return True
-    # "1. Trưởng ban…": list numbering opens a line or a sentence.
-    return False
+    tail = before[-40:]
+    if TOTAL_BEFORE.search(tail):
+        return False  # "tổng số 112 mắt camera" counts
+    return bool(LABEL_BEFORE.search(tail))
 
 
 def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
@@ -105,6 +106,24 @@ def _extend_admin_list(rest: str, unit: str) -> str:
         tail = tail[m.end():]
 
 
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    from underthesea import word_tokenize  # loaded on first use
+
+    return word_tokenize
+
+
+def _first_word(rest: str, words: list[re.Match]) -> str:
+    """The first word after a number, as underthesea segments it ("dòng họ", "bóng đèn")."""
+    first = words[0].group()
+    if len(words) < 2 or first.lower() in NOT_UNITS:
+        return first
+    window = rest[:words[-1].end()]
+    tokens = _word_tokenize()(window)
+    token = tokens[0] if tokens else first
+    return token if window.startswith(token) and not token[-1:].isdigit() else first
+
+
 def find_unit(rest: str) -> str | None:
     """The noun phrase a number counts, read from the text right after it."""
     rest = rest.lstrip()
@@ -113,9 +132,8 @@ def find_unit(rest: str) -> str | None:
         words = [w for w in _words_after(rest, 3)]
         if not words or rest[:words[0].end()].count(",") or words[0].start() != 0:
             return None
-        first = words[0].group()
-        unit = first
-        if (first.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == ""
+        unit = _first_word(rest, words)
+        if (unit.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == ""
                 and words[1].group().lower() not in NOT_UNITS):
             unit = rest[:words[1].end()]
     if unit.split()[0].lower() in NOT_UNITS or unit.split()[0].lower() in DURATIONS:

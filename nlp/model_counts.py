@@ -27,7 +27,7 @@ _CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re
 _JOINED = re.compile(r"^[”\"’»]?\s*(?:,|và|,\s*và)\s*(?:mô\s+hình\s*)?[“\"«‘]?$", re.IGNORECASE)
 # Units that carry a model: places and groups where it is built, not people it rewards.
 CARRIERS = re.compile(r"^(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|làng|xóm|ấp|khu|điểm|địa bàn|"
-                      r"hộ|gia đình|dòng họ|giáo xứ|trường|chợ|tuyến|mô hình)(?!\w)", re.IGNORECASE)
+                      r"dòng họ|giáo xứ|trường|chợ|tuyến|mô hình)(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -64,6 +64,7 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
         if i not in linked and i + 1 in linked and _CHAIN.match(_between(text, sentence, counts[i].end, nxt.start)):
             linked[i] = linked[i + 1]
     _link_single_model(sentence, counts, mentions, linked)
+    _drop_percentages(counts, linked)
     return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]
 
 
@@ -121,12 +122,16 @@ def _link_single_model(sentence: Span, counts: list[Count], mentions: list[Model
             linked[i] = [mention.name]
 
 
+def _drop_percentages(counts: list[Count], linked: dict[int, list[str]]) -> None:
+    for i in [i for i in linked if counts[i].unit == "%"]:
+        del linked[i]
+
+
 _NOT_CONTENT = {"về", "và", "của", "có", "không", "an", "ninh", "trật", "tự", "tổ", "mô", "hình", "với", "các"}
 
 
 def is_instance_unit(unit: str, model: str) -> bool:
-    """ "112 mắt camera" of “Camera an ninh”, "04 chiếc kẻng" of “Tiếng kẻng an ninh”: the unit
-    names what the model is made of."""
-    unit_words = {w for w in unit.lower().replace(",", " ").split() if len(w) > 1} - _NOT_CONTENT
-    model_words = set(model.lower().replace(",", " ").split())
-    return bool(unit_words & model_words)
+    """ "112 mắt camera" of “Camera an ninh”, "04 chiếc kẻng" of “Tiếng kẻng an ninh”: the unit's
+    head noun opens the model's name."""
+    head = unit.lower().replace(",", " ").split()[-1]
+    return head not in _NOT_CONTENT and head in model.lower().split()[:2]

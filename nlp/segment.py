@@ -26,7 +26,7 @@ def _sent_tokenize():
 
 # A line break inside a paragraph (PDF text is hard-wrapped): the line does not end a
 # sentence and the next one goes on in lower case or with a quoted name.
-_WRAPPED = re.compile(r"(?<![.!?:;…])[ \t]*\n[ \t]*(?=[a-zđà-ỹ“\"«‘(])")
+_WRAPPED = re.compile(r"(?<![.!?:;…\]])[ \t]*\n[ \t]*(?=[a-zđà-ỹ“\"«‘]|\d+(?![\d.,]*[.)]\s)[\d.,]*\s)")
 
 
 def paragraphs(text: str) -> list[Span]:
