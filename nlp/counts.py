@@ -33,10 +33,16 @@ CLASSIFIERS = {"lượt", "nhóm", "loại", "mắt", "bộ", "chiếc", "cái",
 ADMIN_NOUNS = ("xã", "phường", "thị trấn", "thôn", "bản", "làng", "xóm", "ấp", "khu phố", "tổ dân phố",
                "tiểu khu", "khối xóm", "khối phố", "khối", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "họ đạo", "THCS", "THPT")
 TOTAL_BEFORE = re.compile(r"(?:tổng|với|có|gồm)\s+số(?:\s+lượng)?\s*(?:là|:)?\s*$", re.IGNORECASE)
-MONEY_BEFORE = re.compile(r"(?:kinh\s+phí|tổng|trị\s+giá|số\s+tiền|hỗ\s+trợ|ủng\s+hộ|khoảng|trên|hơn)\s*$",
-                          re.IGNORECASE)
+MONEY_BEFORE = re.compile(r"(?:kinh\s+phí|trị\s+giá|số\s+tiền|hỗ\s+trợ|ủng\s+hộ|đầu\s+tư|thu\s+nhập|tổng\s+cộng)"
+                          r"(?:\s+(?:là|khoảng|hơn|trên|gần|gần|đạt|:))?\s*$", re.IGNORECASE)
+# Nouns a "triệu"/"nghìn" can multiply other than money ("6 triệu con", "1,5 triệu lượt người").
+COUNTED_IN_MILLIONS = {"con", "người", "lượt", "cây", "tấn", "hộ", "lít", "bản", "tờ", "cuốn", "liều", "lượt người"}
+# "Huồi Giảng 1", "QT 90123": a number that closes a name or a code.
+NAME_BEFORE = re.compile(r"(?:(?<=\s)|^)(?:[A-ZĐ][^\W\d_]*\s+)+[A-ZĐ][^\W\d_]*\s+$|(?<![\w])[A-ZĐ]{2,5}\s*[-–]?\s*$")
+FRACTION = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)\s*/\s*(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/]|[.,]\d)")
 # "48 “Tổ đoàn kết tàu thuyền an toàn”": a quoted name is what is counted.
 QUOTED_UNIT = re.compile(r"\s*[“\"«]([A-ZĐÀ-Ỹ][^”\"»\n]{1,80})[”\"»]")
+QUOTED_SPAN = re.compile(r"[“\"«][^“”\"«»\n]{1,120}[”\"»]")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -70,7 +76,16 @@ def _is_label(before: str) -> bool:
     tail = before[-40:]
     if TOTAL_BEFORE.search(tail):
         return False  # "tổng số 112 mắt camera" counts
-    return bool(LABEL_BEFORE.search(tail))
+    return bool(LABEL_BEFORE.search(tail) or _closes_name(tail))
+
+
+def _closes_name(tail: str) -> bool:
+    m = NAME_BEFORE.search(tail)
+    if not m:
+        return False
+    head = tail[:m.start()].rstrip()
+    # Two capitalized words after the start of a sentence are a name; one may just open the sentence.
+    return bool(head) and not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2 and bool(head)
 
 
 def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
@@ -145,16 +160,21 @@ def _money(rest: str, before: str) -> tuple[int, str, int] | None:
     m = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?", rest)
     if not m:
         return None
-    after = rest[m.end():]
-    if m.group(2) or not _lexicon_unit(after.lstrip()) or MONEY_BEFORE.search(before):
-        return MULTIPLIERS[m.group(1)], "đồng", m.end()
-    return MULTIPLIERS[m.group(1)], None, m.end()
+    after = rest[m.end():].lstrip()
+    noun = find_unit(after) if not m.group(2) and not MONEY_BEFORE.search(before) else None
+    if noun and (noun.lower() in COUNTED_IN_MILLIONS or noun.split()[0].lower() in CLASSIFIERS
+                 or _lexicon_unit(after)):
+        return MULTIPLIERS[m.group(1)], None, m.end()
+    return MULTIPLIERS[m.group(1)], "đồng", m.end()
 
 
 def find_counts(text: str, start: int = 0) -> list[Count]:
     """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
-    counts = []
+    quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)]
+    counts = _fractions(text, start)
     for m in NUMBER.finditer(text):
+        if any(a < m.start() < b for a, b in quote_spans):
+            continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:m.start()]
         if _is_label(before) or _slash_date(before) or _line_numbering(text, m):
             continue
@@ -184,7 +204,24 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
         if _is_year(value, unit, m.group(1)):
             continue
         counts.append(Count(value, unit, start + m.start(), start + pos, start + m.end()))
-    return counts
+    return sorted(counts, key=lambda c: c.start)
+
+
+def _fractions(text: str, start: int) -> list[Count]:
+    """ "152/158 thôn, tổ dân phố": two counts of one unit, the part first."""
+    found = []
+    for m in FRACTION.finditer(text):
+        part, whole = parse_number(m.group(1), None), parse_number(m.group(2), None)
+        before = text[:m.start()]
+        if part > whole or _is_label(before) or re.search(r"(?:ngày|tháng|đến|từ|năm)\s*$", before, re.IGNORECASE):
+            continue
+        unit = find_unit(text[m.end():])
+        if unit is None or unit.split()[0].lower() in DURATIONS:
+            continue
+        end = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip()) + len(unit)
+        found.append(Count(part, unit, start + m.start(), start + end, start + m.start() + len(m.group(1))))
+        found.append(Count(whole, unit, start + m.end() - len(m.group(2)), start + end, start + m.end()))
+    return found
 
 
 def _slash_date(before: str) -> bool:

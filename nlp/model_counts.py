@@ -12,8 +12,9 @@ from nlp.models import ModelMention
 from nlp.normalize import match_key
 from nlp.segment import Span
 
-_VERBS = (r"xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
-          r"thành\s+lập|áp\s+dụng|tham\s+gia|có")
+_VERBS = (r"(?:xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
+          r"thành\s+lập|áp\s+dụng|tham\s+gia|có|công\s+nhận|đạt|đạt\s+chuẩn|đăng\s+ký|được)"
+          r"(?:\s+(?:xây\s+dựng|thực\s+hiện|là|đạt))?")
 # model … [verb] tại|ở … N unit
 _MODEL_THEN_COUNT = re.compile(
     rf"^[”\"’»]?\s*(?:(?:được|đã|đang|cũng|sẽ|vẫn)\s+){{0,3}}(?:(?:{_VERBS})\s+)?(?:tại|ở|ra|đến|trên)\s+"

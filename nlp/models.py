@@ -185,6 +185,18 @@ def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> l
     return sorted(mentions + extra, key=lambda m: m.start)
 
 
+_SHORT_FORMS = [(re.compile(r"an\s+ninh,?\s+trật\s+tự", re.IGNORECASE), "ANTT"),
+                (re.compile(r"phòng\s+cháy,?\s+chữa\s+cháy", re.IGNORECASE), "PCCC"),
+                (re.compile(r"an\s+ninh\s+Tổ\s+quốc", re.IGNORECASE), "ANTQ")]
+
+
+def abbreviate(name: str) -> str:
+    """The short form texts use for a name: "… về an ninh, trật tự" -> "… về ANTT"."""
+    for pattern, short in _SHORT_FORMS:
+        name = pattern.sub(short, name)
+    return name
+
+
 def _overlaps(start: int, taken: list[tuple[int, int]]) -> bool:
     return any(a - 1 <= start < b + 1 for a, b in taken)
 
@@ -192,6 +204,7 @@ def _overlaps(start: int, taken: list[tuple[int, int]]) -> bool:
 def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) -> list[ModelMention]:
     """ "duy trì 126 Tổ liên gia tự quản về ANTT": a capitalized model name written without quotes."""
     names = {m.name for m in mentions if m.name[:1].isupper() and len(m.name.split()) >= 3}
+    names |= {abbreviate(n) for n in names}
     if not names:
         return []
     pattern = re.compile(r"(?<![\w“\"«‘])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
