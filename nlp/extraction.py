@@ -127,8 +127,9 @@ def _counts(text, spans, mentions, found_places) -> tuple[list[dict], list[dict]
 def _place_in(text: str, sentence: Span, count_end: int, found_places: list[places.Place]) -> str | None:
     """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở",
     else the first place the sentence names."""
-    inside = sorted((start, p) for p in found_places for start, _ in p.mentions
-                    if sentence.start <= start < sentence.end and p.level in AREA_LEVELS + ("xã", "phường", "thị trấn"))
+    inside = sorted(((start, p) for p in found_places for start, _ in p.mentions
+                     if sentence.start <= start < sentence.end and p.level in AREA_LEVELS + ("xã", "phường", "thị trấn")),
+                    key=lambda pair: pair[0])
     for start, place in inside:
         if start >= count_end and re.search(r"(?:địa\s+bàn|tại|ở)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$",
                                              text[max(count_end, start - 30):start]):

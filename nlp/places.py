@@ -18,11 +18,15 @@ NUMBERED_LEVELS = {"phường", "quận", "tổ dân phố", "khu phố", "tiể
 GAZETTEER_LEVELS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 # "văn bản Hướng dẫn", "cơ bản": the level word is part of another word here.
 COMPOUND_BEFORE = re.compile(r"(?:văn|cơ|phiên|bài|kịch|nguyên|tư|bổn|căn|bộ|từng|mỗi|các|những)\s+$", re.IGNORECASE)
-NOT_NAMES = {"Công", "Ban", "Ủy", "Uỷ", "UBND", "Hội", "Đảng", "Đoàn", "Mặt", "Chi", "Trường", "Bộ", "Phòng",
-             "Đồng", "Chủ", "Bí", "Phó", "Trưởng", "Thượng", "Trung", "Đại", "Thiếu", "Nhân", "Tổ", "Cảnh",
-             "Ông", "Bà", "Anh", "Chị", "Tỉnh", "Huyện", "Xã", "Thôn", "Bản", "Nhà", "Qua", "Theo", "Tại", "Trong",
-             "Với", "Sau", "Hiện", "Đến", "Từ", "Để", "Về", "Các", "Những", "Ngày", "Năm", "Tháng", "Lực",
-             "Hội nghị", "Giám", "Thường", "Tham", "Chương", "Kế", "Quyết", "Nghị", "Thông", "Chỉ", "Mô"}
+# Capitalized words that open titles, organisations and sentences, not place names.
+NOT_NAMES = {"Công", "Ban", "Ủy", "Uỷ", "UBND", "Đảng", "Đoàn", "Mặt", "Bộ", "Phòng", "Chủ", "Bí", "Phó", "Trưởng",
+             "Tổ", "Cảnh", "Ông", "Bà", "Anh", "Chị", "Tỉnh", "Huyện", "Xã", "Thôn", "Qua", "Theo", "Tại", "Trong",
+             "Với", "Sau", "Hiện", "Đến", "Từ", "Để", "Về", "Các", "Những", "Ngày", "Năm", "Tháng", "Lực", "Giám",
+             "Tham", "Chương", "Kế", "Quyết", "Nghị", "Thông", "Chỉ", "Mô", "Số", "Kính", "Nơi", "Căn", "Điều"}
+LOW_LEVELS = {"thôn", "bản", "làng", "xóm", "ấp", "khu phố", "tổ dân phố", "tiểu khu", "khu dân cư"}
+# "các xã ven biển như Cẩm Lĩnh, Cẩm Dương": names after a plural level word and a short description.
+PLURAL_INTRO = re.compile(r"^(?:(?:[^\W\d_]+\s+){0,4}?(?:như|gồm|là)\s*:?\s*|\s*:?\s*)(?=[A-ZĐ])")
+NAME_ENDS = re.compile(r"\s*(?:[,;.:)]|và\s|$)")
 TOKEN = re.compile(r"\S+")
 MAX_NAME_WORDS = 4
 
@@ -60,8 +64,8 @@ def _name_tokens(text: str, level: str) -> list[re.Match]:
         if not word:
             break
         first = not tokens
-        if first and word.isdigit() and level in NUMBERED_LEVELS:
-            tokens.append(_Trimmed(m, word))
+        if word.isdigit() and (first and level in NUMBERED_LEVELS or not first and level in LOW_LEVELS):
+            tokens.append(_Trimmed(m, word))  # "thôn 3", "bản Huồi Giảng 1"
             break
         if not (word[0].isupper() and word[0].isalpha()) or (len(word) > 1 and word.isupper() and word not in {"II", "IV"}):
             break
@@ -98,23 +102,58 @@ def _best_known_prefix(level: str, words: list[str]) -> int:
 
 
 def _mentions_after_levels(text: str) -> list[PlaceMention]:
-    found = []
+    found: list[PlaceMention] = []
+    covered = 0
     for m in LEVEL.finditer(text):
         level = _level_name(m.group(1))
+        if m.start() < covered or text[m.end()] not in " \t":
+            continue  # inside a name already read ("xã Bản Lầu"), or the name is on another line
         if level == "bản" and COMPOUND_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
-        start = m.end() + 1
-        tokens = _name_tokens(text[start:start + 80], level)
-        if not tokens:
+        mention = _named_after(text, m, level)
+        if mention is None:
+            found.extend(_plural_list(text, m, level))
             continue
-        words = [t.word for t in tokens]
-        if level in GAZETTEER_LEVELS and not words[0].isdigit():
-            words = words[:_best_known_prefix(level, words)]
-            tokens = tokens[:len(words)]
-        end = start + tokens[-1].end()
-        found.append(PlaceMention(" ".join(words), level, start, end))
-        found.extend(_shared_level(text, end, level))
+        found.append(mention)
+        found.extend(_shared_level(text, mention.end, level))
+        covered = found[-1].end
     return found
+
+
+def _named_after(text: str, m: re.Match, level: str) -> PlaceMention | None:
+    start = m.end() + 1
+    upper = m.group(1).isupper() and len(m.group(1)) > 2
+    if upper and level not in GAZETTEER_LEVELS:
+        return None
+    piece = text[start:start + 80]
+    tokens = _name_tokens(piece.title() if upper else piece, level)
+    if not tokens:
+        return None
+    words = [t.word for t in tokens]
+    if level in GAZETTEER_LEVELS and not words[0].isdigit():
+        words = words[:_best_known_prefix(level, words)]
+        tokens = tokens[:len(words)]
+        if upper and not gazetteer().knows(level, " ".join(words)):
+            return None  # "UBND HUYỆN MỸ TÚ": upper case is trusted only when the gazetteer knows it
+    return PlaceMention(" ".join(words), level, start, start + tokens[-1].end())
+
+
+def _plural_list(text: str, m: re.Match, level: str) -> list[PlaceMention]:
+    """ "các xã ven biển như Cẩm Lĩnh, Cẩm Dương" (gazetteer levels only)."""
+    if level not in GAZETTEER_LEVELS or not re.search(r"(?:các|những)\s+$", text[max(0, m.start() - 8):m.start()]):
+        return []
+    intro = PLURAL_INTRO.match(text[m.end() + 1:m.end() + 60])
+    if not intro or LEVEL.search(intro.group()):
+        return []
+    start = m.end() + 1 + intro.end()
+    tokens = _name_tokens(text[start:start + 60], level)
+    words = [t.word for t in tokens]
+    n = _best_known_prefix(level, words) if words else 0
+    if not words or not gazetteer().knows(level, " ".join(words[:n])) \
+            or not NAME_ENDS.match(text, start + tokens[n - 1].end()):
+        return []
+    first = PlaceMention(" ".join(words[:n]), level, start, start + tokens[n - 1].end())
+    return [first, *_shared_level(text, first.end, level)]
 
 
 def _shared_level(text: str, end: int, level: str) -> list[PlaceMention]:
@@ -127,12 +166,12 @@ def _shared_level(text: str, end: int, level: str) -> list[PlaceMention]:
         if not sep:
             return found
         start = end + sep.end()
-        if LEVEL.match(text, start):
-            return found
         tokens = _name_tokens(text[start:start + 60], level)
         words = [t.word for t in tokens]
         n = _best_known_prefix(level, words) if words else 0
         if not words or not gazetteer().knows(level, " ".join(words[:n])):
+            return found  # also where a new level word starts ("…, huyện X"), unless it is part of a name
+        if LEVEL.match(text, start) and n < 2:
             return found
         end = start + tokens[n - 1].end()
         found.append(PlaceMention(" ".join(words[:n]), level, start, end))
