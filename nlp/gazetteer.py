@@ -72,6 +72,14 @@ class Gazetteer:
     def knows(self, level: str, name: str) -> bool:
         return bool(self.lookup(level, name))
 
+    def near_misses(self, level: str, name: str, districts: set[str]) -> list[Unit]:
+        """Units of the districts a text names that the written name only glues a letter to
+        ("Lê Hóav à" for "Lê Hóa và"); older names missing from the data are left as written."""
+        table = self.table_for(level)
+        if table is None or not districts:
+            return []
+        return [u for u in table.get(key(name)[:-1], []) if u.district in districts and u.level == level]
+
     def province_names(self) -> set[str]:
         return {u.name for units in self.provinces.values() for u in units}
 

@@ -216,12 +216,23 @@ def _resolve(places: list[Place]) -> None:
         if place.level not in GAZETTEER_LEVELS:
             continue
         candidates = gazetteer().lookup(place.level, place.name)
+        if not candidates:
+            candidates = _typo_fix(place, set(districts))
         unit = _pick(candidates, provinces, districts)
         if unit:
             place.province, place.district, place.lat, place.lon = unit.province, unit.district, unit.lat, unit.lon
     for place in places:
         if place.province is None:
             place.province = _only(provinces) or _province_of_districts(places)
+
+
+def _typo_fix(place: Place, districts: set[str]) -> list[Unit]:
+    """ "xã Lê Hóav" in a text about huyện Tuyên Hóa is xã Lê Hóa: a letter glued from the next word."""
+    misses = gazetteer().near_misses(place.level, place.name, districts)
+    if len({u.name for u in misses}) != 1:
+        return []
+    place.name = misses[0].name
+    return misses
 
 
 def _pick(candidates: list[Unit], provinces: Counter, districts: Counter) -> Unit | None:

@@ -172,3 +172,60 @@ def test_provenance_offsets_point_into_the_text():
             assert text[fact["start"]:fact["end"]].startswith(str(fact["value"]))
             a, b = fact["sentence"]
             assert a <= fact["start"] < fact["end"] <= b
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("có 152/158 thôn, tổ dân phố đạt chuẩn", [(152, "thôn, tổ dân phố"), (158, "thôn, tổ dân phố")]),
+    ("tổng đàn gà trên 6 triệu con", [(6_000_000, "con")]),
+    ("với tổng số 112 mắt camera", [(112, "mắt camera")]),
+    ("Gio Linh: 48 “Tổ đoàn kết tàu thuyền an toàn” giữ vững", [(48, "Tổ đoàn kết tàu thuyền an toàn")]),
+])
+def test_more_counts(text, expected):
+    assert counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 9/9 tổ chức", "Trưởng bản Huồi Giảng 1 chia sẻ", "thuyền trưởng tàu QT 90123 TS cho biết",
+    "mô hình “Tổ hòa giải 3 giỏi” hoạt động",
+])
+def test_more_not_counts(text):
+    assert counts(text) == []
+
+
+def test_counted_model_names_and_instances():
+    text = ("Mô hình “Camera an ninh” được xây dựng tại 45 điểm với tổng số 112 mắt camera. "
+            "Toàn huyện có 48 “Tổ đoàn kết tàu thuyền an toàn” với 392 tàu cá.")
+    result = extract(Doc("t", text))
+    got = [(c["model"], c["value"]) for c in result.model_counts]
+    assert got == [("Camera an ninh", 45), ("Camera an ninh", 112), ("Tổ đoàn kết tàu thuyền an toàn", 48)]
+
+
+def test_unquoted_short_form_of_a_known_model():
+    text = ("Huyện nhân rộng mô hình “Tổ liên gia tự quản về an ninh, trật tự”. "
+            "Đến nay đã thành lập 1.146 Tổ liên gia tự quản về ANTT.")
+    got = [(c["model"], c["value"]) for c in extract(Doc("t", text)).model_counts]
+    assert got == [("Tổ liên gia tự quản về ANTT", 1146)]
+
+
+def test_hard_wrapped_pdf_lines_join_into_one_sentence():
+    text = "Toàn tỉnh có 512 mô hình\n“Camera an ninh” với 6.840 mắt\ncamera."
+    result = extract(Doc("t", text))
+    assert [(c["model"], c["value"]) for c in result.model_counts][:1] == [("Camera an ninh", 512)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ưu tiên các xã ven biển như Cẩm Lĩnh, Cẩm Dương.", [("xã", "Cẩm Lĩnh"), ("xã", "Cẩm Dương")]),
+    ("ỦY BAN NHÂN DÂN HUYỆN MỸ TÚ\nSố: 1875/UBND-NC", [("huyện", "Mỹ Tú")]),
+    ("tại các xã Nậm Chảy và Bản Lầu, huyện Mường Khương",
+     [("xã", "Nậm Chảy"), ("xã", "Bản Lầu"), ("huyện", "Mường Khương")]),
+    ("Trưởng bản Huồi Giảng 1 cho biết", [("bản", "Huồi Giảng 1")]),
+    ("xã Thanh Hóa, xã Lê Hóav à xã Sơn Hóa thuộc huyện Tuyên Hóa",
+     [("xã", "Thanh Hóa"), ("xã", "Lê Hóa"), ("xã", "Sơn Hóa"), ("huyện", "Tuyên Hóa")]),
+])
+def test_more_places(text, expected):
+    assert [(p["level"], p["name"]) for p in extract(Doc("t", text)).places] == expected
+
+
+def test_no_place_from_a_caption_after_a_plural_level():
+    text = "kiểm tra tại các xã biên giới\nĐồng chí Giám đốc Công an tỉnh phát biểu"
+    assert extract(Doc("t", text)).places == []
