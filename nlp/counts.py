@@ -54,6 +54,7 @@ class Count:
     end: int
     number_end: int
     text: str = ""
+    whole: bool = False  # the "158" of "152/158": a total, not what a model reached
 
     def as_dict(self) -> dict:
         value = int(self.value) if float(self.value).is_integer() else self.value
@@ -220,7 +221,7 @@ def _fractions(text: str, start: int) -> list[Count]:
             continue
         end = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip()) + len(unit)
         found.append(Count(part, unit, start + m.start(), start + end, start + m.start() + len(m.group(1))))
-        found.append(Count(whole, unit, start + m.end() - len(m.group(2)), start + end, start + m.end()))
+        found.append(Count(whole, unit, start + m.end() - len(m.group(2)), start + end, start + m.end(), whole=True))
     return found
 
 

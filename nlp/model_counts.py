@@ -23,6 +23,7 @@ _MODEL_THEN_COUNT = re.compile(
 _COUNT_THEN_MODEL = re.compile(
     rf"^\s*(?:(?:đã|đang|được|cùng|cũng|sẽ)\s+){{0,3}}(?:(?:{_VERBS})\s+)?(?:(?:các\s+)?mô\s+hình(?:\s+điểm)?\s*:?)?\s*[“\"«‘]?$",
     re.IGNORECASE)
+_WITH = re.compile(r"^[”\"’»]?\s*,?\s*(?:với|gồm|có)\s+(?:(?:tổng\s+số|hơn|gần|khoảng|trên)\s+)?$", re.IGNORECASE)
 # "115 tổ liên gia thuộc 115 tổ dân phố …": the first count shares the second's model.
 _CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re.IGNORECASE)
 _JOINED = re.compile(r"^[”\"’»]?\s*(?:,|và|,\s*và)\s*(?:mô\s+hình\s*)?[“\"«‘]?$", re.IGNORECASE)
@@ -55,6 +56,8 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
     targeted = {id(m) for m in targets.values() if m}
     linked: dict[int, list[str]] = {}
     for i, count in enumerate(counts):
+        if count.whole:
+            continue
         next_start = counts[i + 1].start if i + 1 < len(counts) else sentence.end
         if targets[i] and not _is_list(text, count, mentions, next_start, owned):
             linked[i] = [targets[i].name]
@@ -81,8 +84,13 @@ def _target_after(text: str, count: Count, mentions: list[ModelMention]) -> Mode
 
 def _owner_before(text: str, count: Count, mentions: list[ModelMention]) -> ModelMention | None:
     before = [m for m in mentions if m.end <= count.start]
-    if before and _MODEL_THEN_COUNT.match(text[before[-1].end:count.start]):
+    if not before:
+        return None
+    gap = text[before[-1].end:count.start]
+    if _MODEL_THEN_COUNT.match(gap):
         return before[-1]
+    if _WITH.match(gap) and is_instance_unit(count.unit, before[-1].name):
+        return before[-1]  # "mô hình “Camera an ninh” với 36 mắt camera"
     return None
 
 
@@ -117,7 +125,7 @@ def _link_single_model(sentence: Span, counts: list[Count], mentions: list[Model
     mention = mentions[0]
     others_linked = bool(linked)
     for i, count in enumerate(counts):
-        if i in linked or count.start <= mention.end or count.unit == "%":
+        if i in linked or count.start <= mention.end or count.unit == "%" or count.whole:
             continue
         if (CARRIERS.match(count.unit) and not others_linked) or is_instance_unit(count.unit, mention.name):
             linked[i] = [mention.name]

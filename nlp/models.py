@@ -201,20 +201,28 @@ def _overlaps(start: int, taken: list[tuple[int, int]]) -> bool:
     return any(a - 1 <= start < b + 1 for a, b in taken)
 
 
+@lru_cache(maxsize=1)
+def known_models() -> tuple[str, ...]:
+    return tuple(read_list("known_models.txt"))
+
+
 def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) -> list[ModelMention]:
-    """ "duy trì 126 Tổ liên gia tự quản về ANTT": a capitalized model name written without quotes."""
+    """ "duy trì 126 Tổ liên gia tự quản về ANTT": a capitalized model name written without quotes,
+    named so elsewhere in the text or a widely known model."""
     names = {m.name for m in mentions if m.name[:1].isupper() and len(m.name.split()) >= 3}
+    if any(TRIGGER.search(s.text) for s in sentences):
+        names |= set(known_models())
     names |= {abbreviate(n) for n in names}
     if not names:
         return []
-    pattern = re.compile(r"(?<![\w“\"«‘])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                         + r")(?![\w”\"»’])")
+    alternatives = [r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=len, reverse=True)]
+    pattern = re.compile(r"(?<![\w“\"«‘])(" + "|".join(alternatives) + r")(?![\w”\"»’])")
     found = []
     for sentence in sentences:
         for m in pattern.finditer(sentence.text):
             start = sentence.start + m.start()
             if not _overlaps(start, taken):
-                found.append(ModelMention(m.group(1), start, start + len(m.group(1)), False))
+                found.append(ModelMention(" ".join(m.group(1).split()), start, start + len(m.group(1)), False))
     return found
 
 
