@@ -62,6 +62,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX places_document ON places(document_id);
     CREATE INDEX documents_number ON documents(number_key);
     """,
+    # 2: crawler state. The frontier survives Ctrl-C so a crawl resumes; fetch records keep the
+    # validators (ETag, Last-Modified) for conditional revisits and the hash of the stored bytes.
+    """
+    CREATE TABLE crawl_fetches (
+        url TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+        http_status INTEGER, content_hash TEXT REFERENCES blobs(hash), media_type TEXT,
+        etag TEXT, last_modified TEXT, fetched_at TEXT NOT NULL, error TEXT, document_id INTEGER
+    );
+    CREATE TABLE crawl_frontier (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE, source TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('listing', 'article', 'attachment', 'sitemap', 'feed')),
+        depth INTEGER NOT NULL, round INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'done', 'failed', 'skipped')),
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX crawl_frontier_queue ON crawl_frontier(source, state, id);
+    CREATE INDEX crawl_fetches_source ON crawl_fetches(source, status);
+    """,
 ]
 
 

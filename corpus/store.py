@@ -165,34 +165,63 @@ class Store:
                                 (number_key,)).fetchone()
         return dict(row) if row else None
 
-    def models_summary(self) -> list[dict]:
+    def model_variants(self) -> list[dict]:
+        """Every model spelling: its key, the documents naming it and its replication figures."""
         rows = self.conn.execute(
-            "SELECT m.model_key, min(m.name) AS name, count(DISTINCT m.document_id) AS documents, "
-            "(SELECT count(*) FROM model_counts c WHERE c.model_key = m.model_key) AS counts "
-            "FROM models m GROUP BY m.model_key ORDER BY documents DESC, name")
+            "SELECT model_key, name, count(DISTINCT document_id) AS documents, 0 AS counts FROM models "
+            "GROUP BY model_key, name UNION ALL "
+            "SELECT model_key, model, count(DISTINCT document_id), count(*) FROM model_counts GROUP BY model_key, model")
+        merged: dict[tuple, dict] = {}
+        for row in rows:
+            item = merged.setdefault((row["model_key"], row["name"]), {"model_key": row["model_key"], "name": row["name"],
+                                                                       "documents": 0, "counts": 0})
+            item["documents"] = max(item["documents"], row["documents"])
+            item["counts"] += row["counts"]
+        return sorted(merged.values(), key=lambda m: (-m["documents"], m["name"]))
+
+    def model_document_ids(self) -> dict[str, set[int]]:
+        """The documents naming or counting each model key."""
+        out: dict[str, set[int]] = {}
+        for row in self.conn.execute("SELECT model_key, document_id FROM models UNION "
+                                     "SELECT model_key, document_id FROM model_counts"):
+            out.setdefault(row["model_key"], set()).add(row["document_id"])
+        return out
+
+    def model_mentions(self, model_keys: list[str]) -> list[dict]:
+        """Replication statements of the models, with their documents' dates and sources."""
+        marks = ",".join("?" * len(model_keys))
+        rows = self.conn.execute(
+            "SELECT c.id, c.document_id, c.model, c.model_key, c.value, c.unit, c.place, c.text, c.start_offset, "
+            "c.end_offset, d.title, d.published, d.source, d.kind FROM model_counts c "
+            f"JOIN documents d ON d.id = c.document_id WHERE c.model_key IN ({marks}) "
+            "ORDER BY d.published, c.document_id, c.start_offset", tuple(model_keys))
         return [dict(r) for r in rows]
 
-    def model_detail(self, model_key: str) -> dict:
-        names = [r["name"] for r in self.conn.execute(
-            "SELECT DISTINCT name FROM models WHERE model_key = ? ORDER BY name", (model_key,))]
-        if not names:
-            raise NotFound(f"no model {model_key}")
-        mentions = [dict(r) for r in self.conn.execute(
-            "SELECT c.*, d.title AS document_title, d.published, d.source FROM model_counts c "
-            "JOIN documents d ON d.id = c.document_id WHERE c.model_key = ? ORDER BY d.published, c.id", (model_key,))]
-        documents = [dict(r) for r in self.conn.execute(
-            "SELECT DISTINCT d.id, d.title, d.published, d.kind FROM models m JOIN documents d ON d.id = m.document_id "
-            "WHERE m.model_key = ? ORDER BY d.published DESC", (model_key,))]
-        places = sorted({m["place"] for m in mentions if m["place"]})
-        return {"key": model_key, "name": names[0], "variants": names, "mentions": mentions,
-                "documents": documents, "places": places}
+    def model_documents(self, model_keys: list[str]) -> list[dict]:
+        marks = ",".join("?" * len(model_keys))
+        rows = self.conn.execute(
+            "SELECT DISTINCT d.id, d.title, d.published, d.kind, d.source FROM documents d WHERE d.id IN ("
+            f"SELECT document_id FROM models WHERE model_key IN ({marks}) UNION "
+            f"SELECT document_id FROM model_counts WHERE model_key IN ({marks})) ORDER BY d.published DESC, d.id",
+            tuple(model_keys) * 2)
+        return [dict(r) for r in rows]
+
+    def places_of(self, document_ids: list[int]) -> list[dict]:
+        """The resolved places of documents (one row per place and document)."""
+        if not document_ids:
+            return []
+        marks = ",".join("?" * len(document_ids))
+        rows = self.conn.execute(
+            "SELECT document_id, name, level, province, district, lat, lon FROM places "
+            f"WHERE document_id IN ({marks}) ORDER BY document_id, start_offset", tuple(document_ids))
+        return [dict(r) for r in rows]
 
     def export_rows(self, document_ids: list[int] | None = None) -> Iterator[dict]:
         """Figures and model counts with their sources, one row each, for CSV and JSON export."""
         where, args = "", ()
         if document_ids is not None:
-            where = f"WHERE d.id IN ({','.join('?' * len(document_ids))})" if document_ids else "WHERE 0"
-            args = tuple(document_ids)
+            # One JSON parameter: a search may select more ids than SQLite allows parameters.
+            where, args = "WHERE d.id IN (SELECT value FROM json_each(?))", (json.dumps(list(document_ids)),)
         sql = (
             "SELECT 'figure' AS fact, NULL AS model, f.value, f.unit, NULL AS place, f.text, d.id AS document_id, "
             "d.title, d.published, d.source, f.start_offset FROM figures f JOIN documents d ON d.id = f.document_id "

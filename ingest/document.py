@@ -18,6 +18,11 @@ class Document:
     title: str | None = None
     published: str | None = None
     kind: str | None = None
+    # Directive header read by layout (issuer, number, place, date, type, subject,
+    # recipients, signer_title, signer_name); only for PDFs that open like a directive.
+    header: dict[str, str] | None = None
+    ocr_pages: list[int] | None = None  # 1-based pages whose text came from OCR
+    legacy_encoding: str | None = None  # "TCVN3" or "VNI" when the text was converted
 
 
 def content_hash(data: bytes) -> str:

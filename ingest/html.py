@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
 
+import lxml.html
 from bs4 import BeautifulSoup
 
 from ingest.decode import decode_text
@@ -87,3 +89,29 @@ def _fallback_text(soup: BeautifulSoup) -> str:
         tag.decompose()
     root = soup.find("article") or soup.body or soup
     return root.get_text("\n", strip=True)
+
+
+@dataclass
+class PageLinks:
+    links: list[str]  # absolute http(s) URLs of <a href>, without fragments, in page order
+    attachments: list[str]  # the subset pointing at .pdf, .doc or .docx files
+
+
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx")
+
+
+def page_links(data: bytes, base_url: str) -> PageLinks:
+    """Links for the crawler; <base href> is honoured. Parsing is lenient: broken markup gives fewer links."""
+    try:  # lxml reads the declared charset itself; hrefs need no Vietnamese text repair
+        root = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        return PageLinks([], [])
+    base = next(iter(root.xpath("//base/@href")), None)
+    base_url = urljoin(base_url, base) if base else base_url
+    links: dict[str, None] = {}
+    for href in root.xpath("//a/@href"):
+        url = urldefrag(urljoin(base_url, href.strip())).url
+        if urlsplit(url).scheme in ("http", "https"):
+            links[url] = None
+    attachments = [u for u in links if urlsplit(u).path.lower().endswith(ATTACHMENT_SUFFIXES)]
+    return PageLinks(list(links), attachments)

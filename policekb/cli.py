@@ -32,6 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("crawl", help="collect pages from the portals in sources.toml (obeys robots.txt, resumable)")
+    p.add_argument("--sources", metavar="FILE", help="sources file (default: sources.toml in the home folder, "
+                   "else the packaged one)")
+    p.add_argument("--source", metavar="NAME", help="crawl only this source")
+    p.add_argument("--since", metavar="DATE", type=_iso_date, help="skip articles published before DATE (YYYY-MM-DD)")
+    p.add_argument("--max-pages", metavar="N", type=int, help="stop each source after N requests")
+    p.add_argument("--reparse", action="store_true", help="parse the stored pages again, without the network")
+    p.set_defaults(func=cmd_crawl)
+
     p = sub.add_parser("extract", help="print the extracted facts of documents as JSON Lines (touches no database)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--format", choices=["jsonl"], default="jsonl")
@@ -64,6 +73,15 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=5000)
 
 
+def _iso_date(value: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+
+
 def _store(home: Home):
     from corpus import Store
 
@@ -82,6 +100,36 @@ def cmd_import(args, home: Home) -> int:
     print(f"imported {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
           f"{len(report.failed)} failed -> {home.database}")
     return 1 if report.failed else 0
+
+
+def cmd_crawl(args, home: Home) -> int:
+    from ingest.sources import SourceError
+    from policekb.crawling import crawl, load_selected, reparse, sources_path
+    from policekb.pipeline import update_index
+
+    path = sources_path(home.root, args.sources)
+    try:
+        sources = load_selected(path, args.source)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with _store(home) as store:
+        if args.reparse:
+            stats = reparse(store, args.source, args.since)
+            ids, interrupted = stats.document_ids, False
+            print(f"reparsed: {stats.stored} stored, {stats.failed} failed to parse")
+        else:
+            report = crawl(store, sources, since=args.since, max_pages=args.max_pages)
+            ids, interrupted = report.document_ids, report.interrupted
+            for name, stats in report.stats.items():
+                print(f"{name}: {stats.fetched} fetched, {stats.stored} stored, {stats.unchanged} unchanged, "
+                      f"{stats.failed} failed, {stats.skipped} skipped by robots.txt, {stats.queued} queued")
+        if ids and not update_index(store, home.index, ids):
+            print("no search index yet; run `policekb index` to build it")
+    if interrupted:
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    return 0
 
 
 def cmd_extract(args, home: Home) -> int:

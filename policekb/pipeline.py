@@ -100,20 +100,22 @@ def index_records(store: Store, ids: Iterable[int] | None = None) -> Iterator[di
 
 
 def build_index(store: Store, path: Path) -> int:
-    """Rebuild the search index from the store, into a fresh folder swapped in at the end."""
-    from search_app.engine import SearchEngine
+    """Rebuild the search index from the store, into a fresh folder swapped in at the end
+    (while it is built, the app keeps serving the old index, or says the index is being built)."""
+    import shutil
 
-    building = path.with_name(path.name + ".building")
+    from search_app.engine import BUILDING_SUFFIX, SearchEngine
+
+    building = path.with_name(path.name + BUILDING_SUFFIX)
     engine = SearchEngine.create(building)
-    records = list(index_records(store))
-    engine.add(records)
-    engine.ix.close()
+    try:
+        count = engine.add(index_records(store), fresh=True)
+    finally:
+        engine.close()
     if path.exists():
-        import shutil
-
         shutil.rmtree(path)
     building.rename(path)
-    return len(records)
+    return count
 
 
 def update_index(store: Store, path: Path, ids: list[int]) -> bool:
@@ -124,5 +126,5 @@ def update_index(store: Store, path: Path, ids: list[int]) -> bool:
         engine = SearchEngine.open(path)
     except IndexMissing:
         return False
-    engine.add(list(index_records(store, ids)))
+    engine.add(index_records(store, ids))
     return True

@@ -21,10 +21,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
-    from search_app import db, security
+    from search_app import db, formatting, security
     from search_app.views import api, documents, export, models, search
 
     db.init_app(app)
+    app.jinja_env.filters["number"] = formatting.number
     security.init_app(app)
     for blueprint in (search.bp, documents.bp, models.bp, export.bp, api.bp):
         app.register_blueprint(blueprint)

@@ -1,8 +1,9 @@
-"""CSV of figures and model counts: UTF-8 with BOM (Excel shows Vietnamese),
+"""CSV (and JSON) of figures and model counts: UTF-8 with BOM (Excel shows Vietnamese),
 formula-injection safe, produced line by line so large exports stream."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 from collections.abc import Iterable, Iterator
 
@@ -37,3 +38,11 @@ def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     for row in rows:
         writer.writerow([safe_cell(row.get(c)) for c in COLUMNS])
         yield flush()
+
+
+def json_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """The same rows as one JSON array, produced row by row."""
+    yield "["
+    for i, row in enumerate(rows):
+        yield ("," if i else "") + "\n" + json.dumps({c: row.get(c) for c in COLUMNS}, ensure_ascii=False)
+    yield "\n]\n"

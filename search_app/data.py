@@ -1,4 +1,4 @@
-"""The data behind each page, shared by the HTML, JSON and CSV views."""
+"""The data behind the search and document pages, shared by the HTML, JSON and CSV views."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -7,31 +7,39 @@ from flask import request
 
 from corpus import NotFound
 from search_app.db import get_engine, get_store
-from search_app.engine import FACETS, IndexMissing
+from search_app.engine import FILTERS, IndexBuilding, IndexMissing
+from search_app.model_data import model_groups
+from search_app.model_groups import group_of_key
+from search_app.security import safe_url
 
-FACET_LABELS = {"kind": "Loại", "year": "Năm", "province": "Tỉnh", "issuer": "Cơ quan ban hành", "model": "Mô hình"}
+FACET_LABELS = {"kind": "Loại", "year": "Năm", "province": "Tỉnh, thành phố", "issuer": "Cơ quan ban hành",
+                "model": "Mô hình"}
 KIND_LABELS = {"article": "Tin bài", "directive": "Văn bản chỉ đạo"}
+MAX_QUERY = 500
 
 
 def search_args() -> dict:
     args = request.args
     page = args.get("page", "1")
     return {
-        "q": args.get("q", "")[:500],
-        "filters": {k: args.get(k) for k in (*FACETS, "from", "to") if args.get(k)},
-        "page": int(page) if page.isdigit() and int(page) > 0 else 1,
+        "q": args.get("q", "")[:MAX_QUERY],
+        "filters": {k: args.get(k)[:200] for k in (*FILTERS, "from", "to") if args.get(k)},
+        "page": int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
         "sort": "date" if args.get("sort") == "date" else "relevance",
     }
 
 
+def _groups() -> dict:
+    return {"model": group_of_key(model_groups())}
+
+
 def search_data(args: dict) -> dict:
-    result = get_engine().search(args["q"], args["filters"], args["page"], args["sort"])
-    model_names = {m["model_key"]: m["name"] for m in get_store().models_summary()}
-    facets = {name: [{"value": v, "count": c, "label": _facet_label(name, v, model_names)} for v, c in values]
+    engine = get_engine()
+    result = engine.search(args["q"], args["filters"], args["page"], args["sort"], _groups())
+    names = {group.id: group.name for group in model_groups()}
+    facets = {name: [{"value": v, "count": c, "label": _facet_label(name, v, names)} for v, c in values]
               for name, values in result.facets.items()}
-    suggestion = None
-    if result.total == 0 and args["q"].strip():
-        suggestion = _did_you_mean(args["q"])
+    suggestion = engine.suggest_query(args["q"], zero_hits=result.total == 0) if args["q"].strip() else None
     return {"total": result.total, "page": result.page, "pages": result.pages,
             "results": [asdict(h) for h in result.hits], "facets": facets, "suggestion": suggestion}
 
@@ -44,39 +52,29 @@ def _facet_label(name: str, value: str, model_names: dict) -> str:
     return value
 
 
-def _did_you_mean(query: str) -> str | None:
-    engine = get_engine()
-    words, changed = [], False
-    for word in query.split():
-        options = engine.suggest(word) if word.isalpha() else []
-        if options and options[0] != word.lower():
-            words.append(options[0])
-            changed = True
-        else:
-            words.append(word)
-    return " ".join(words) if changed else None
+def selected_ids(args: dict) -> list[int] | None:
+    """The document ids a search selects (None: every document)."""
+    if not args["q"] and not args["filters"]:
+        return None
+    return get_engine().matching_ids(args["q"], args["filters"], _groups())
 
 
 def document_data(document_id: int) -> dict:
     store = get_store()
     document = store.get_document(document_id)
     facts = store.facts(document_id)
-    own_key = document.get("number_key")
-    cited = []
+    cited, seen = [], set()
     for ref in facts["doc_refs"]:
-        if ref["is_own"]:
+        if ref["is_own"] or ref["number_key"] == document.get("number_key") or ref["number_key"] in seen:
             continue
-        target = store.document_by_number(ref["number_key"])
-        cited.append({**ref, "document": target})
+        seen.add(ref["number_key"])
+        cited.append({**ref, "document": store.document_by_number(ref["number_key"])})
+    own_key = document.get("number_key")
     citing = store.citing(own_key, exclude=document_id) if own_key else []
-    return {"document": document, "facts": facts, "cited": cited, "citing": citing}
-
-
-def selected_ids(args: dict) -> list[int] | None:
-    """The document ids a search selects (None: every document)."""
-    if not args["q"] and not args["filters"]:
-        return None
-    return get_engine().matching_ids(args["q"], args["filters"])
+    # Near-duplicate links exist only once the store records them.
+    duplicates = store.near_duplicates(document_id) if hasattr(store, "near_duplicates") else []
+    return {"document": document, "source_url": safe_url(document.get("source")), "facts": facts,
+            "cited": cited, "citing": citing, "duplicates": duplicates}
 
 
 def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None]]:
@@ -100,4 +98,5 @@ def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None]]:
     return [p for p in pieces if p[0]]
 
 
-__all__ = ["NotFound", "IndexMissing", "search_args", "search_data", "document_data", "selected_ids", "highlight_segments"]
+__all__ = ["NotFound", "IndexMissing", "IndexBuilding", "search_args", "search_data", "document_data",
+           "selected_ids", "highlight_segments", "FACET_LABELS", "KIND_LABELS"]

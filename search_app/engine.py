@@ -1,28 +1,46 @@
 """The search engine behind a small interface, so views never touch Whoosh.
 
-SearchEngine.open(path) -> add(docs) / delete(ids) / search(query, filters, page) / suggest(word).
-Another engine can take Whoosh's place by implementing the same methods."""
+SearchEngine.create(path) / SearchEngine.open(path) -> add(records) / delete(ids) /
+search(query, filters, page, sort, groups) / matching_ids(query, filters) / suggest(word).
+Whoosh stores the index on disk; matching, BM25 scoring and facet counts are
+array operations over its postings (search_app.postings, search_app.scoring).
+"""
 from __future__ import annotations
 
-import re
+import os
 import shutil
+from itertools import chain
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import fields, index, qparser, sorting
-from whoosh.highlight import HtmlFormatter, ContextFragmenter
-from whoosh.query import And, AndMaybe, Every, Or, Term
+from whoosh import index
 
-from nlp.docrefs import SYMBOL, type_codes
-from nlp.normalize import fold, match_key, nfc, number_key, unify_tones
-from search_app.analysis import WORD_PATTERN, folded_analyzer, has_diacritics, text_analyzer
+from search_app import scoring
+from whoosh.writing import NO_MERGE, SegmentWriter
+
+from search_app.index_schema import FastCodec, number_terms, record_fields, schema, stored_text
+from search_app.parallel_index import batches, build_parallel, worker_count
+from search_app.postings import DocTable, load_doc_table
+from search_app.query import parse
+from search_app.snippets import snippet
+from search_app.suggest import is_known, suggest_query, suggest_word
 
 FACETS = ("kind", "year", "province", "issuer", "model")
+FILTERS = (*FACETS, "district")
 PAGE_SIZE = 10
+BUILDING_SUFFIX = ".building"
+POSTINGS_CACHE_MB = float(os.environ.get("POLICEKB_POSTINGS_CACHE_MB", "64"))
+BATCH_SIZE = 2000   # documents per segment
+WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
 
 
 class IndexMissing(RuntimeError):
-    pass
+    building = False
+
+
+class IndexBuilding(IndexMissing):
+    building = True
 
 
 @dataclass
@@ -34,6 +52,7 @@ class Hit:
     source: str
     numbers: list[str]
     snippet: str
+    score: float = 0.0
 
 
 @dataclass
@@ -45,45 +64,19 @@ class SearchResult:
     pages: int = 1
 
 
-def schema() -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(stored=True, analyzer=text_analyzer()),
-        title_folded=fields.TEXT(analyzer=folded_analyzer()),
-        text=fields.TEXT(stored=True, analyzer=text_analyzer(), chars=True),
-        text_folded=fields.TEXT(analyzer=folded_analyzer(), chars=True),
-        numbers=fields.KEYWORD(stored=True, commas=True, scorable=True),
-        number_terms=fields.KEYWORD(commas=True, lowercase=False),
-        kind=fields.ID(stored=True),
-        year=fields.ID(stored=True),
-        published=fields.ID(stored=True, sortable=True),
-        source=fields.STORED(),
-        province=fields.KEYWORD(stored=True, commas=True),
-        issuer=fields.ID(stored=True),
-        model=fields.KEYWORD(stored=True, commas=True),
-    )
-
-
-def number_terms(number: str) -> set[str]:
-    """Keys a document number is found by: the whole symbol, "111/2013", "KH953"."""
-    key = number_key(number)
-    terms = {key}
-    m = re.match(r"(\d+)/((?:19|20)\d{2})/", key)
-    if m:
-        terms.add(f"{int(m.group(1))}/{m.group(2)}")
-    m = re.match(r"(\d+)[/-]([A-Z]+)", key)
-    if m:
-        terms.add(f"{m.group(2)}{int(m.group(1))}")
-    year_code = re.match(r"(\d+)/(?:19|20)\d{2}/([A-Z]+)", key)
-    if year_code:
-        terms.add(f"{year_code.group(2)}{int(year_code.group(1))}")
-    return terms
+_OPEN: dict[str, tuple[tuple, "SearchEngine"]] = {}
+_OPEN_LOCK = threading.Lock()
 
 
 class SearchEngine:
     def __init__(self, ix):
         self.ix = ix
+        self._searcher = None
+        self._table: DocTable | None = None
+        self._lock = threading.Lock()
+        self._read_lock = threading.RLock()  # Whoosh readers are not meant for concurrent use
 
+    # --- lifecycle ----------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path) -> "SearchEngine":
         path = Path(path)
@@ -94,126 +87,133 @@ class SearchEngine:
 
     @classmethod
     def open(cls, path: str | Path) -> "SearchEngine":
+        """The engine of an index folder, shared by the requests of a process until the index changes."""
         path = Path(path)
         if not path.exists() or not index.exists_in(str(path)):
-            raise IndexMissing(f"no search index at {path}")
-        return cls(index.open_dir(str(path)))
+            building = path.with_name(path.name + BUILDING_SUFFIX).exists()
+            raise (IndexBuilding if building else IndexMissing)(f"no search index at {path}")
+        stamp = _stamp(path)
+        with _OPEN_LOCK:
+            cached = _OPEN.get(str(path))
+            if cached and cached[0] == stamp:
+                return cached[1]
+            engine = cls(index.open_dir(str(path)))
+            _OPEN[str(path)] = (stamp, engine)  # a replaced engine is left to requests still using it
+            return engine
 
-    def add(self, records: list[dict]) -> None:
-        """Add or replace documents: each record has the document row, its refs, models and places."""
-        with self.ix.writer(limitmb=128) as writer:
-            for record in records:
-                writer.update_document(**_fields(record))
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.ix.close()
+
+    def searcher(self):
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+                self._table = load_doc_table(self._searcher.reader(), cache_mb=POSTINGS_CACHE_MB)
+            return self._searcher
+
+    @property
+    def table(self) -> DocTable:
+        self.searcher()
+        return self._table
+
+    # --- writing ------------------------------------------------------------
+    def add(self, records, fresh: bool = False) -> int:
+        """Add or replace documents: each record has the document row, its refs, models and places.
+
+        Documents are written in batches, one segment each, small enough to sort in
+        memory (Whoosh spills bigger batches to pickled temporary runs, at several
+        times the cost). fresh: the index holds none of these documents yet, and
+        batches are written by a process per core."""
+        chunks = batches(records, BATCH_SIZE)
+        first, second = next(chunks, []), next(chunks, None)
+        if fresh and second is not None and worker_count() > 1:
+            return build_parallel(self.ix, self.ix.storage.folder, chain([first, second], chunks), WRITER_MB,
+                                  worker_count())
+        count = 0
+        for batch in chain([first], [second] if second else [], chunks):
+            count += self._write([record_fields(r) for r in batch], fresh)
+        return count
+
+    def _write(self, batch: list[dict], fresh: bool) -> int:
+        writer = SegmentWriter(self.ix, codec=FastCodec(), limitmb=WRITER_MB)
+        try:
+            for fields_ in batch:
+                (writer.add_document if fresh else writer.update_document)(**fields_)
+        except BaseException:
+            writer.cancel()
+            raise
+        # A fresh build keeps its batches as segments; updates let Whoosh merge small segments.
+        writer.commit(mergetype=NO_MERGE if fresh else None)
+        return len(batch)
 
     def delete(self, ids: list[int]) -> None:
         with self.ix.writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", str(doc_id))
 
-    def search(self, text: str, filters: dict | None = None, page: int = 1, sort: str = "relevance") -> SearchResult:
-        query = self._query(text or "")
-        filter_query = _filters(filters or {})
-        with self.ix.searcher() as searcher:
-            facets = {name: sorting.FieldFacet(name, allow_overlap=name in {"province", "model"}) for name in FACETS}
-            sortedby = sorting.FieldFacet("published", reverse=True) if sort == "date" else None
-            results = searcher.search_page(query, max(page, 1), pagelen=PAGE_SIZE, filter=filter_query,
-                                           groupedby=facets, sortedby=sortedby)
-            results.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-            results.results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t")
-            hits = [self._hit(hit) for hit in results]
-            facet_counts = {name: sorted(((k, len(v)) for k, v in results.results.groups(name).items() if k),
-                                         key=lambda kv: (-kv[1], kv[0])) for name in FACETS}
-            return SearchResult(results.total, hits, facet_counts, results.pagenum, results.pagecount)
+    # --- reading ------------------------------------------------------------
+    def search(self, text: str, filters: dict | None = None, page: int = 1, sort: str = "relevance",
+               groups: dict[str, dict[str, str]] | None = None, facets: bool = True) -> SearchResult:
+        """One page of hits, the total and (unless facets=False) the facet counts of everything matched.
 
-    def matching_ids(self, text: str, filters: dict | None = None) -> list[int]:
-        with self.ix.searcher() as searcher:
-            results = searcher.search(self._query(text or ""), limit=None, filter=_filters(filters or {}))
-            return [int(hit["id"]) for hit in results]
+        groups maps a facet's values to group names (model spellings to one model):
+        facets then count groups, and a filter on a group selects all its values."""
+        query = parse(text)
+        searcher = self.searcher()
+        with self._read_lock:
+            return self._search(searcher, query, filters, page, sort, groups, facets)
 
-    def _hit(self, hit) -> Hit:
-        stored = hit.fields()
-        snippet = hit.highlights("text", top=2) or hit.highlights("text_folded", text=stored.get("text", ""), top=2)
-        if not snippet:
-            from markupsafe import escape
+    def _search(self, searcher, query, filters, page, sort, groups, facets) -> SearchResult:
+        mask, scores = scoring.match(searcher.reader(), self._table, query)
+        mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
+        total = int(mask.sum())
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        order = scoring.ranked(mask, scores, self._table.dates, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        hits = [self._hit(searcher, int(doc), float(scores[doc]), query) for doc in order]
+        counts = scoring.facet_counts(self._table, mask, FACETS, groups or {}) if facets else {}
+        return SearchResult(total, hits, counts, page, pages)
 
-            snippet = str(escape(stored.get("text", "")[:220]))
-        return Hit(int(stored["id"]), stored.get("title") or "", stored.get("kind", ""), stored.get("published"),
-                   stored.get("source", ""), [n for n in stored.get("numbers", "").split(",") if n], snippet)
+    def matching_ids(self, text: str, filters: dict | None = None,
+                     groups: dict[str, dict[str, str]] | None = None) -> list[int]:
+        searcher = self.searcher()
+        with self._read_lock:
+            mask, _ = scoring.match(searcher.reader(), self._table, parse(text))
+            mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
+            return sorted(int(i) for i in self._table.document_ids(searcher)[mask])
 
-    def _query(self, text: str):
-        text = nfc(text).strip()
-        if not text:
-            return Every()
-        numbers, rest = _number_queries(text)
-        words = _word_queries(rest)
-        if numbers and words:
-            return AndMaybe(Or(numbers), words)
-        return Or(numbers) if numbers else words or Every()
+    def _hit(self, searcher, docnum: int, score: float, query) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        numbers = list(stored.get("numbers") or [])
+        wanted = set(query.numbers)
+        marked = [n for n in numbers if number_terms(n) & wanted]
+        return Hit(int(stored["id"]), stored.get("title") or "", stored.get("kind", ""), stored.get("published") or None,
+                   stored.get("source", ""), numbers, snippet(stored_text(stored), query.highlight_words(), marked),
+                   round(score, 4))
 
     def suggest(self, word: str) -> list[str]:
-        with self.ix.searcher() as searcher:
-            corrector = searcher.corrector("text_folded")
-            return corrector.suggest(fold(word), limit=3)
+        """Index words close to a word not in the index (accented input gets accented words)."""
+        searcher = self.searcher()
+        with self._read_lock:
+            return suggest_word(searcher, word)
+
+    def suggest_query(self, text: str, zero_hits: bool = False) -> str | None:
+        """The query with its unknown words corrected ("did you mean"), or None; when the
+        query found nothing, known words that fit their neighbours badly are corrected too."""
+        searcher = self.searcher()
+        with self._read_lock:
+            return suggest_query(searcher, text, zero_hits)
+
+    def knows(self, word: str) -> bool:
+        searcher = self.searcher()
+        with self._read_lock:
+            return is_known(searcher, word)
 
 
-def _number_queries(text: str) -> tuple[list, str]:
-    queries, rest = [], text
-    upper = text.upper()
-    for m in SYMBOL.finditer(upper):
-        queries.append(Term("number_terms", number_key(m.group())))
-        rest = rest.replace(text[m.start():m.end()], " ")
-    for m in re.finditer(r"(?<![\w/])(\d{1,5})\s*/\s*((?:19|20)\d{2})(?![\w/])", rest):
-        queries.append(Term("number_terms", f"{int(m.group(1))}/{m.group(2)}"))
-        rest = rest.replace(m.group(), " ")
-    codes = {fold(c).upper() for c in type_codes()}
-    for m in re.finditer(r"(?<!\w)([A-Za-zĐđ]{2,4})\s*(\d{1,5})(?!\w)", rest):
-        code = fold(m.group(1)).upper()
-        if code in codes:
-            queries.append(Term("number_terms", f"{code}{int(m.group(2))}"))
-            rest = rest.replace(m.group(), " ")
-    return queries, rest
-
-
-def _word_queries(text: str):
-    words = [unify_tones(w.lower()) for w in WORD_PATTERN.findall(text)]
-    if not words:
-        return None
-    accented = has_diacritics(text)
-    parts = []
-    for word in words:
-        folded = fold(word)
-        options = [Term("text_folded", folded), Term("title_folded", folded, boost=2.0)]
-        if accented:
-            options += [Term("text", word, boost=3.0), Term("title", word, boost=4.0)]
-        parts.append(Or(options))
-    return And(parts)
-
-
-def _filters(filters: dict):
-    terms = []
-    for name in FACETS:
-        value = filters.get(name)
-        if value:
-            terms.append(Term(name, str(value)))
-    date_from, date_to = filters.get("from"), filters.get("to")
-    if date_from or date_to:
-        from whoosh.query import TermRange
-
-        terms.append(TermRange("published", date_from or "0000", (date_to or "9999") + "\uffff"))
-    return And(terms) if terms else None
-
-
-def _fields(record: dict) -> dict:
-    doc = record["document"]
-    numbers = sorted({r["number"] for r in record.get("doc_refs", [])} | ({doc["number"]} if doc.get("number") else set()))
-    terms = set().union(*(number_terms(n) for n in numbers)) if numbers else set()
-    provinces = sorted({p["province"] for p in record.get("places", []) if p.get("province")})
-    models = sorted({match_key(m["name"]) for m in record.get("models", [])})
-    published = doc.get("published") or ""
-    title = doc.get("title") or ""
-    return {
-        "id": str(doc["id"]), "title": title, "title_folded": title, "text": doc["text"], "text_folded": doc["text"],
-        "numbers": ",".join(numbers), "number_terms": ",".join(sorted(terms)), "kind": doc.get("kind") or "article",
-        "year": published[:4], "published": published, "source": doc.get("source") or "",
-        "province": ",".join(provinces), "issuer": (doc.get("issuer") or "")[:120], "model": ",".join(models),
-    }
+def _stamp(path: Path) -> tuple:
+    """Changes when the index is rebuilt (new folder) or updated (new TOC generation)."""
+    tocs = sorted(p.name for p in path.glob("_MAIN_*.toc"))
+    return path.stat().st_ino, tuple(tocs)

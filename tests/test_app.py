@@ -1,7 +1,51 @@
 import csv
 import io
+import json
 
 import pytest
+
+from corpus import Store
+from policekb.pipeline import build_index, import_paths
+
+DIRECTIVE_953 = """BAN CHỈ ĐẠO 138 TỈNH NGHỆ AN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 953/KH-BCĐ-CAT
+Nghệ An, ngày 10 tháng 5 năm 2023
+
+KẾ HOẠCH
+Nhân rộng mô hình “Tổ liên gia tự quản về an ninh, trật tự” năm 2023
+
+Căn cứ Nghị định 111/2013/NĐ-CP của Chính phủ;
+- Mô hình “Tổ liên gia tự quản về an ninh, trật tự” được nhân rộng ra 120 tổ trên địa bàn huyện Diễn Châu.
+"""
+
+CITING_953 = """Diễn Châu: nhân rộng “Tổ liên gia tự quản về ANTT”
+Thứ Hai, 12/06/2023, 08:15 [GMT+7]
+
+Thực hiện Kế hoạch số 953/KH-BCĐ-CAT ngày 10/5/2023 của Ban Chỉ đạo 138 tỉnh Nghệ An, mô hình “Tổ liên gia tự quản về ANTT” đã được xây dựng tại 85 tổ trên địa bàn huyện Diễn Châu.
+"""
+
+TYPO_VARIANT = """Quỳnh Lưu: thêm 12 tổ liên gia
+Thứ Ba, 05/03/2024, 09:00 [GMT+7]
+
+Trên địa bàn huyện Quỳnh Lưu, tỉnh Nghệ An, mô hình “Tổ liên gja tự quản về ANTT” đã được nhân rộng ra 12 tổ.
+"""
+
+
+@pytest.fixture
+def rich(tmp_path, corpus_dir):
+    """The conftest corpus plus a directive, an article citing it and a misspelt model name."""
+    for name, text in (("kh-953.txt", DIRECTIVE_953), ("dien-chau.txt", CITING_953), ("quynh-luu.txt", TYPO_VARIANT)):
+        (corpus_dir / name).write_text(text, encoding="utf-8")
+    home = tmp_path / "rich"
+    with Store(home / "policekb.sqlite3") as store:
+        assert not import_paths(store, [corpus_dir]).failed
+        build_index(store, home / "index")
+    from search_app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(home / "policekb.sqlite3"), "INDEX": str(home / "index")})
+    return app.test_client()
 
 
 def titles(client, query, **params):
@@ -10,18 +54,30 @@ def titles(client, query, **params):
     return [r["title"] for r in response.get_json()["results"]]
 
 
+def model_id(client, name):
+    return next(m for m in client.get("/api/models").get_json() if name in m["variants"])["id"]
+
+
+# --- search ------------------------------------------------------------------
 def test_search_page_shows_results_with_highlights(client):
     page = client.get("/?q=camera+an+ninh").get_data(as_text=True)
     assert "Quảng Trị: nhân rộng mô hình" in page
-    assert '<mark class="hl t' in page
+    assert '<mark class="hl t">' in page
     assert "kết quả" in page
 
 
 @pytest.mark.parametrize("query", ["245/KH-CAT-PV05", "245/kh-cat-pv05", "245 / KH-CAT-PV05", "KH 245"])
 def test_search_by_document_number_finds_directive_and_citing_article(client, query):
     found = titles(client, query)
-    assert any(t.startswith("Kế hoạch") for t in found)
+    assert found[0].startswith("Kế hoạch")
     assert any(t.startswith("Quảng Trị") for t in found)
+
+
+@pytest.mark.parametrize("query", ["953/KH-BCĐ-CAT", "953/kh-bcd-cat", "953/KH-BCD-CAT", "953 / KH-BCĐ-CAT", "KH 953"])
+def test_search_by_number_with_d_stroke(rich, query):
+    found = titles(rich, query)
+    assert len(found) == 2
+    assert found[0].startswith("Kế hoạch nhân rộng") and found[1].startswith("Diễn Châu")
 
 
 def test_search_without_diacritics(client):
@@ -29,15 +85,65 @@ def test_search_without_diacritics(client):
     assert any("Kỳ Sơn" in t or "Nghệ An" in t for t in titles(client, "to lien gia tu quan"))
 
 
+def test_phrase_query(client):
+    assert titles(client, '"tiếng kẻng an ninh"') == ["Kế hoạch xây dựng mô hình “Tiếng kẻng an ninh” năm 2023"]
+    assert titles(client, '"an ninh camera"') == []
+
+
 def test_facets_and_filters(client):
     data = client.get("/api/search?q=").get_json()
     assert data["total"] == 3
     kinds = {f["value"]: f["count"] for f in data["facets"]["kind"]}
     assert kinds == {"article": 2, "directive": 1}
+    assert {f["value"] for f in data["facets"]["province"]} >= {"Quảng Trị", "Nghệ An"}
+    assert set(data["facets"]) == {"kind", "year", "province", "issuer", "model"}
     filtered = client.get("/api/search?q=&kind=directive").get_json()
     assert filtered["total"] == 1 and filtered["results"][0]["kind"] == "directive"
+    assert client.get("/api/search?q=&province=Nghệ An").get_json()["total"] == 1
+    assert client.get("/api/search?q=&year=2024").get_json()["total"] == 1
 
 
+def test_model_facet_groups_spellings(rich):
+    data = rich.get("/api/search?q=").get_json()
+    models = {f["label"]: f["count"] for f in data["facets"]["model"]}
+    lien_gia = [label for label in models if label.startswith("Tổ liên g")]
+    assert len(lien_gia) == 1 and models[lien_gia[0]] == 4
+    value = next(f["value"] for f in data["facets"]["model"] if f["label"] == lien_gia[0])
+    assert rich.get("/api/search", query_string={"q": "", "model": value}).get_json()["total"] == 4
+
+
+def test_date_range_sort_and_pagination(rich, monkeypatch):
+    in_2023 = rich.get("/api/search?q=&from=2023-01-01&to=2023-12-31").get_json()
+    assert {r["published"][:4] for r in in_2023["results"]} == {"2023"}
+    dates = [r["published"] for r in rich.get("/api/search?q=&sort=date").get_json()["results"]]
+    assert dates == sorted(dates, reverse=True)
+    monkeypatch.setattr("search_app.engine.PAGE_SIZE", 2)
+    first, second = (rich.get(f"/api/search?q=&page={p}").get_json() for p in (1, 2))
+    assert first["pages"] == 3 and len(first["results"]) == 2
+    assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
+    page = rich.get("/?q=&page=2").get_data(as_text=True)
+    assert "Trang 2/3" in page and 'rel="prev"' in page and 'rel="next"' in page
+
+
+def test_did_you_mean(client):
+    page = client.get("/?q=camra+an+ninh").get_data(as_text=True)
+    assert "Có phải bạn muốn tìm" in page and "camera an ninh" in page
+    data = client.get("/api/search", query_string={"q": "tiếng kẻnh"}).get_json()
+    assert data["suggestion"] == "tiếng kẻng"
+
+
+def test_search_api_shape(client):
+    data = client.get("/api/search?q=camera").get_json()
+    assert set(data) >= {"total", "results", "facets", "page", "pages", "suggestion"}
+    result = data["results"][0]
+    assert set(result) == {"id", "source", "title", "kind", "published", "numbers", "snippet"}
+    article = next(r for r in data["results"] if r["title"].startswith("Quảng Trị"))
+    assert article["numbers"] == ["245/KH-CAT-PV05"]
+    directive = client.get("/api/search?q=KH 245").get_json()["results"][0]
+    assert directive["numbers"][0] == "245/KH-CAT-PV05" and "111/2013/NĐ-CP" in directive["numbers"]
+
+
+# --- document page -----------------------------------------------------------
 def test_document_page_highlights_facts_and_links_citations(client):
     results = client.get("/api/search?q=camera").get_json()["results"]
     article = next(r for r in results if r["kind"] == "article" and "Quảng Trị" in r["title"])
@@ -48,35 +154,138 @@ def test_document_page_highlights_facts_and_links_citations(client):
     assert data["cited"][0]["document"]["title"].startswith("Kế hoạch")
 
 
+def test_directive_page_header_and_citing_documents(rich):
+    directive = rich.get("/api/search?q=953/KH-BCĐ-CAT").get_json()["results"][0]
+    page = rich.get(f"/documents/{directive['id']}").get_data(as_text=True)
+    assert "Số, ký hiệu" in page and "953/KH-BCĐ-CAT" in page and "BAN CHỈ ĐẠO 138 TỈNH NGHỆ AN" in page
+    assert "Tài liệu dẫn chiếu văn bản này" in page and "Diễn Châu: nhân rộng" in page
+    assert "Tài liệu trùng lặp" not in page  # no duplicate links in the store yet
+    data = rich.get(f"/api/documents/{directive['id']}").get_json()
+    assert data["document"]["number"] == "953/KH-BCĐ-CAT" and data["citing"][0]["title"].startswith("Diễn Châu")
+    assert all("start_offset" in f for f in data["facts"]["models"])
+
+
+def test_source_links_only_for_http(client):
+    from search_app.security import safe_url
+
+    assert safe_url("https://congan.vn/a") == "https://congan.vn/a"
+    assert safe_url("javascript:alert(1)") is None and safe_url("/tmp/a.txt") is None
+    article = client.get("/api/search?q=camera").get_json()["results"][0]
+    page = client.get(f"/documents/{article['id']}").get_data(as_text=True)
+    assert 'href="/' not in page.split("<dt>Nguồn</dt>")[1].split("</dd>")[0]  # a file path is not a link
+
+
+def test_unknown_document_is_404(client):
+    assert client.get("/documents/99999").status_code == 404
+    assert client.get("/api/documents/99999").status_code == 404
+
+
+# --- model pages -------------------------------------------------------------
 def test_model_page(client):
-    models = client.get("/api/models").get_json()
-    camera = next(m for m in models if m["name"] == "Camera an ninh")
-    page = client.get(f"/models/{camera['model_key']}").get_data(as_text=True)
-    assert "Camera an ninh" in page and "45" in page
-    detail = client.get(f"/api/models/{camera['model_key']}").get_json()
-    assert detail["mentions"][0]["value"] == 45 and detail["places"]
+    camera = model_id(client, "Camera an ninh")
+    page = client.get(f"/models/{camera}").get_data(as_text=True)
+    assert "Camera an ninh" in page and "45" in page and "<svg" in page
+    detail = client.get(f"/api/models/{camera}").get_json()
+    assert detail["mentions"][0]["count"] == 45 and detail["mentions"][0]["unit"] == "điểm"
+    assert detail["distinct_places"] == 1
+
+
+def test_model_groups_spellings_and_summarizes(rich):
+    lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
+    detail = rich.get(f"/api/models/{lien_gia}").get_json()
+    assert {"Tổ liên gia tự quản về ANTT", "Tổ liên gia tự quản về an ninh, trật tự",
+            "Tổ liên gja tự quản về ANTT"} <= set(detail["variants"])
+    counts = sorted(m["count"] for m in detail["mentions"])
+    assert counts == [12, 32, 85, 120]
+    mention = next(m for m in detail["mentions"] if m["count"] == 85)
+    assert (mention["unit"], mention["place"], mention["date"]) == ("tổ", "huyện Diễn Châu", "2023-06-12")
+    assert "85 tổ" in mention["text"] and mention["source"]
+    assert detail["distinct_places"] == 3
+    nghe_an = next(r for r in detail["by_province"] if r["province"] == "Nghệ An")
+    assert nghe_an["statements"] == 4 and nghe_an["places"] == 3
+    assert [r["year"] for r in detail["by_year"]] == ["2022", "2023", "2024"]
+    only_2023 = rich.get(f"/api/models/{lien_gia}?year=2023").get_json()
+    assert sorted(m["count"] for m in only_2023["mentions"]) == [85, 120]
+
+
+def test_model_page_draws_chart_and_map_without_scripts(rich):
+    lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
+    page = rich.get(f"/models/{lien_gia}").get_data(as_text=True)
+    assert page.count("<svg") == 2 and 'class="bar"' in page and 'class="place"' in page
+    assert "<script" not in page
+    assert "Theo tỉnh, thành phố" in page and "Tổ liên gja tự quản về ANTT" in page
+
+
+def test_models_api_search_and_unknown_model(rich):
+    found = rich.get("/api/models?q=lien gia").get_json()
+    assert len(found) == 1 and found[0]["name"].startswith("Tổ liên gia")
+    assert set(found[0]) >= {"id", "name", "variants", "documents", "counts"}
+    assert found[0]["documents"] == 4
+    assert rich.get("/models/khong-co").status_code == 404
+    assert rich.get("/api/models/khong-co").status_code == 404
+
+
+# --- export ------------------------------------------------------------------
+def read_csv(response) -> list[list[str]]:
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def test_csv_export_has_bom_and_round_trips_vietnamese(client):
     response = client.get("/export/figures.csv?q=camera")
-    raw = response.get_data()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
     assert any("hộ gia đình" in row for row in rows)
+    assert all(row[6] in {"ma_tai_lieu"} or row[7].startswith("Quảng Trị") or row[7].startswith("Kế hoạch")
+               for row in rows)
+
+
+def test_csv_export_uses_the_search_filters(client):
+    everything = read_csv(client.get("/export/figures.csv"))
+    directive_only = read_csv(client.get("/export/figures.csv?q=&kind=directive"))
+    assert 1 < len(directive_only) < len(everything)
+    json_rows = client.get("/export/figures.json?q=&kind=directive").get_json()
+    assert len(json_rows) == len(directive_only) - 1
+
+
+def test_model_csv_and_json(rich):
+    lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
+    rows = read_csv(rich.get(f"/export/models/{lien_gia}.csv"))
+    assert rows[0][:4] == ["loai", "mo_hinh", "gia_tri", "don_vi"]
+    assert sorted(int(r[2]) for r in rows[1:]) == [12, 32, 85, 120]
+    assert any(r[3] == "tổ" and r[4] == "huyện Diễn Châu" for r in rows[1:])
+    filtered = read_csv(rich.get(f"/export/models/{lien_gia}.csv?year=2024"))
+    assert [r[2] for r in filtered[1:]] == ["12"]
+    data = json.loads(rich.get(f"/export/models/{lien_gia}.json?province=Nghệ An&from=2023-01-01").get_data())
+    assert sorted(r["value"] for r in data) == [12, 85, 120]
 
 
 def test_csv_cells_are_injection_safe():
-    from search_app.csv_export import safe_cell
+    from search_app.csv_export import csv_lines, safe_cell
 
     assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert safe_cell("+1") == "'+1" and safe_cell("@cmd") == "'@cmd" and safe_cell("\tx") == "'\tx"
+    assert safe_cell("-x") == "'-x" and safe_cell("\rx") == "'\rx"
     assert safe_cell(-5) == "-5" and safe_cell(45.0) == "45"
+    text = "".join(csv_lines([{"fact": "figure", "text": "=cmd|' /C calc'!A0", "title": "Đắk Lắk"}]))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][5] == "'=cmd|' /C calc'!A0" and rows[1][7] == "Đắk Lắk"
 
 
+# --- safety ------------------------------------------------------------------
 def test_security_headers_and_escaping(client):
     response = client.get("/?q=<script>alert(1)</script>")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_request_size_limit(app):
+    assert app.config["MAX_CONTENT_LENGTH"] <= 64 * 1024
+    assert not app.debug
+    response = app.test_client().post("/", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert response.status_code in (405, 413)
 
 
 def test_missing_index_gives_clear_message(tmp_path, built_home):
@@ -84,5 +293,24 @@ def test_missing_index_gives_clear_message(tmp_path, built_home):
 
     app = create_app({"TESTING": True, "DATABASE": str(built_home / "policekb.sqlite3"),
                       "INDEX": str(tmp_path / "no-index")})
-    response = app.test_client().get("/")
+    client = app.test_client()
+    response = client.get("/")
     assert response.status_code == 503 and "policekb index" in response.get_data(as_text=True)
+    assert client.get("/api/search?q=x").status_code == 503
+    (tmp_path / "no-index.building").mkdir()
+    assert "đang được xây dựng" in client.get("/").get_data(as_text=True)
+
+
+def test_index_can_be_rebuilt_and_updated_while_serving(tmp_path, built_home, corpus_dir, client):
+    assert client.get("/api/search?q=zalo").get_json()["total"] == 0
+    (corpus_dir / "zalo.txt").write_text("Zalo an ninh ở Buôn Ma Thuột\n\nNhóm “Zalo an ninh trật tự” có 200 thành viên.",
+                                         encoding="utf-8")
+    from policekb.pipeline import update_index
+
+    with Store(built_home / "policekb.sqlite3") as store:
+        report = import_paths(store, [corpus_dir])
+        assert update_index(store, built_home / "index", report.document_ids)
+    assert client.get("/api/search?q=zalo").get_json()["total"] == 1
+    with Store(built_home / "policekb.sqlite3") as store:
+        assert build_index(store, built_home / "index") == 4
+    assert client.get("/api/search?q=zalo").get_json()["total"] == 1

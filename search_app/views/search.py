@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, url_for
 
 from search_app.data import FACET_LABELS, KIND_LABELS, IndexMissing, search_args, search_data
 
@@ -10,7 +10,10 @@ def index():
     args = search_args()
     try:
         data = search_data(args)
-    except IndexMissing:
-        return render_template("missing_index.html"), 503
+    except IndexMissing as missing:
+        return render_template("missing_index.html", building=missing.building), 503
+    remove_links = {name: url_for("search.index", q=args["q"], sort=args["sort"],
+                                  **{k: v for k, v in args["filters"].items() if k != name})
+                    for name in args["filters"]}
     return render_template("search.html", args=args, data=data, facet_labels=FACET_LABELS,
-                           kind_labels=KIND_LABELS, query_string=request.args)
+                           kind_labels=KIND_LABELS, remove_links=remove_links)

@@ -1,0 +1,127 @@
+"""Search benchmark: the policekb engine against SQLite FTS5 on the same generated corpus.
+
+Builds an index of N generated 600-word Vietnamese documents, then prints indexing
+docs/s, index size, query latency p50/p95 per query class (number lookups, free-text
+words, quoted phrases, diacritic-free words, faceted queries) and the peak memory of
+the serving process; then the same for SQLite FTS5 (unicode61 remove_diacritics 2,
+đ mapped to d by hand) and the ratios.
+
+Run: .venv/bin/python bench/search.py [--docs 100000] [--queries 200] [--dir DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus_gen import MODELS, PROVINCES, SYLLABLES, directive_number, documents  # noqa: E402
+from bench_fts5 import build_fts5, fts5_queries  # noqa: E402
+
+CLASSES = ("number", "words", "phrase", "no_diacritics", "faceted")
+TARGETS = {"number": 5, "words": 100, "phrase": 100, "no_diacritics": 100, "faceted": 200}
+
+
+def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict]]:
+    from nlp.normalize import fold
+
+    rng = random.Random(seed)
+    directives = [i for i in range(5, n_docs + 1, 5)] or [5]
+    phrases = [" ".join(m.split()[:3]) for m in MODELS] + ["an ninh trật tự", "phong trào toàn dân", "hộ gia đình"]
+    out: dict[str, list[dict]] = {name: [] for name in CLASSES}
+    for _ in range(count):
+        doc = rng.choice(directives)
+        number = directive_number(doc)
+        out["number"].append({"q": rng.choice([number, number.lower(), f"{number.split('/')[1].split('-')[0]} {doc}"])})
+        words = " ".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+        out["words"].append({"q": words})
+        out["phrase"].append({"q": f"\"{rng.choice(phrases)}\""})
+        out["no_diacritics"].append({"q": fold(" ".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3))))})
+        out["faceted"].append({"q": rng.choice(SYLLABLES), "filters": {
+            "province": rng.choice(PROVINCES), "year": str(rng.randint(2015, 2025))}})
+    return out
+
+
+def build_engine(index_dir: Path, n_docs: int) -> dict:
+    from search_app.engine import SearchEngine
+
+    engine = SearchEngine.create(index_dir)
+    start = time.perf_counter()
+    count = engine.add(documents(n_docs), fresh=True)
+    seconds = time.perf_counter() - start
+    engine.close()
+    return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "size_mb": _size_mb(index_dir)}
+
+
+def _size_mb(path: Path) -> float:
+    files = [path] if path.is_file() else path.rglob("*")
+    return sum(p.stat().st_size for p in files if p.is_file()) / 1e6
+
+
+def serve_queries(index_dir: Path, queries: dict) -> dict:
+    """In a fresh process, as the app serves: open the index, run every query, report latencies and peak memory."""
+    script = Path(__file__).resolve().parent / "search_serve.py"
+    result = subprocess.run([sys.executable, str(script), str(index_dir)], input=json.dumps(queries),
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def report(name: str, build: dict, served: dict) -> dict:
+    print(f"\n== {name}")
+    print(f"indexing: {build['docs']} docs in {build['seconds']:.1f} s = {build['docs_per_s']:.0f} docs/s; "
+          f"index size {build['size_mb']:.0f} MB")
+    print(f"serving process: opened in {served['open_ms']:.0f} ms, peak memory {served['peak_mb']:.0f} MB")
+    summary = {}
+    for cls in CLASSES:
+        times = served["latency_ms"][cls]
+        summary[cls] = (percentile(times, 50), percentile(times, 95))
+        target = TARGETS[cls]
+        mark = "ok" if summary[cls][1] <= target else "MISSED"
+        print(f"  {cls:14s} p50 {summary[cls][0]:8.1f} ms   p95 {summary[cls][1]:8.1f} ms   "
+              f"(target p95 <= {target} ms: {mark})   hits/query {served['hits'][cls]:.0f}")
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200, help="queries per class")
+    parser.add_argument("--dir", help="work folder (default: a temporary one, removed afterwards)")
+    args = parser.parse_args()
+    work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="policekb-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    queries = make_queries(args.docs, args.queries)
+    try:
+        print(f"{args.docs} generated documents of 600 words, {args.queries} queries per class")
+        build = build_engine(work / "index", args.docs)
+        ours = report("policekb engine (Whoosh storage, numpy matching)", build, serve_queries(work / "index", queries))
+        fts_build = build_fts5(work / "fts5.sqlite3", documents(args.docs))
+        theirs = report("SQLite FTS5 baseline", fts_build, fts5_queries(work / "fts5.sqlite3", queries))
+        print("\n== ratios (FTS5 / policekb: above 1 means policekb is faster)")
+        print(f"  indexing docs/s: {build['docs_per_s'] / fts_build['docs_per_s']:.2f} x FTS5; "
+              f"index size: {build['size_mb'] / fts_build['size_mb']:.2f} x FTS5")
+        for cls in CLASSES:
+            p50 = theirs[cls][0] / max(ours[cls][0], 1e-6)
+            p95 = theirs[cls][1] / max(ours[cls][1], 1e-6)
+            print(f"  {cls:14s} p50 {p50:6.2f}   p95 {p95:6.2f}")
+    finally:
+        if not args.dir:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Numbers the Vietnamese way: 1.250 and 61,3."""
+from __future__ import annotations
+
+
+def number(value) -> str:
+    if value is None or value == "":
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, fraction = f"{value:,.2f}".rstrip("0").partition(".")
+    return whole.replace(",", ".") + ("," + fraction if fraction else "")

@@ -1,0 +1,165 @@
+"""Matching, BM25 scoring, filters, ranking and facet counts as numpy array operations."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from search_app.postings import DocTable, term_postings
+from search_app.query import ParsedQuery, run_pairs
+
+K1, B = 1.2, 0.75
+TITLE_WEIGHT = 2.0      # a word in the title counts twice
+EXACT_WEIGHT = 1.5      # the accented form as typed, on top of the folded match
+PAIR_WEIGHT = 1.0       # neighbouring query words found side by side
+OWN_NUMBER_SCORE = 1000.0
+CITED_NUMBER_SCORE = 100.0
+
+
+def match(reader, table: DocTable, query: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+    """(which documents match, their scores): numbers select, words and phrases must all occur."""
+    scores = np.zeros(table.size, np.float32)
+    if query.empty:
+        return table.live.copy(), scores
+    mask = table.live.copy()
+    if query.numbers:
+        mask &= _score_numbers(reader, table, query.numbers, scores)
+    words_mask = np.ones(table.size, bool)
+    for run in query.runs:
+        for accented, folded in zip(run.accented, run.folded):
+            words_mask &= _score_word(reader, table, accented, folded, scores)
+        words_mask &= _score_pairs(reader, table, run, scores)
+    if query.runs and not (query.numbers and not words_mask[mask].any()):
+        mask &= words_mask  # with numbers, words only narrow when some numbered document has them
+    return mask, scores
+
+
+def _score_numbers(reader, table: DocTable, numbers: list[str], scores: np.ndarray) -> np.ndarray:
+    found = np.zeros(table.size, bool)
+    for term in numbers:
+        ids, _ = term_postings(reader, "number_terms", term)
+        found[ids] = True
+        scores[ids] += CITED_NUMBER_SCORE
+        own, _ = term_postings(reader, "own_number_terms", term)
+        scores[own] += OWN_NUMBER_SCORE
+    return found
+
+
+def _score_word(reader, table: DocTable, accented: str, folded: str, scores: np.ndarray) -> np.ndarray:
+    found = np.zeros(table.size, bool)
+    for fieldname, weight in (("text_f", 1.0), ("title_f", TITLE_WEIGHT)):
+        found |= _add_bm25(reader, table, fieldname, folded, weight, scores)
+    if accented != folded:
+        for fieldname, weight in (("text_a", EXACT_WEIGHT), ("title_a", EXACT_WEIGHT * TITLE_WEIGHT)):
+            _add_bm25(reader, table, fieldname, accented, weight, scores)
+    return found
+
+
+def _score_pairs(reader, table: DocTable, run, scores: np.ndarray) -> np.ndarray:
+    """Phrases must have every pair of neighbouring syllables; other runs only score for them."""
+    required = np.ones(table.size, bool)
+    for folded in run_pairs(run):
+        found = np.zeros(table.size, bool)
+        for fieldname, weight in (("text_f", PAIR_WEIGHT), ("title_f", PAIR_WEIGHT * TITLE_WEIGHT)):
+            found |= _add_bm25(reader, table, fieldname, folded, weight, scores)
+        if run.phrase:
+            required &= found
+    return required
+
+
+def _add_bm25(reader, table: DocTable, fieldname: str, term: str, weight: float, scores: np.ndarray) -> np.ndarray:
+    ids, tfs = table.postings.get(fieldname, term)
+    found = np.zeros(table.size, bool)
+    if ids.size == 0:
+        return found
+    found[ids] = True
+    live_count = table.live_count
+    idf = math.log(1 + (live_count - ids.size + 0.5) / (ids.size + 0.5))
+    lengths = table.lengths[ids] if fieldname.startswith("text") else np.full(ids.size, 1.0, np.float32)
+    average = table.average_length if fieldname.startswith("text") else 1.0
+    scores[ids] += weight * idf * tfs * (K1 + 1) / (tfs + K1 * (1 - B + B * lengths / average))
+    return found
+
+
+def filter_mask(table: DocTable, filters: dict, groups: dict) -> np.ndarray:
+    mask = np.ones(table.size, bool)
+    for name, facet in table.facets.items():
+        value = filters.get(name)
+        if value:
+            members = {raw for raw, group in groups.get(name, {}).items() if group == value} | {value}
+            mask &= _has_value(facet, members, table.size)
+    if filters.get("year"):
+        year = int(filters["year"]) if str(filters["year"]).isdigit() else -1
+        mask &= table.dates // 10000 == year
+    low, high = date_bound(filters.get("from"), False), date_bound(filters.get("to"), True)
+    if low or high:
+        mask &= (table.dates >= (low or 1)) & (table.dates <= (high or 99991231))
+    return mask
+
+
+def _has_value(facet, members: set[str], size: int) -> np.ndarray:
+    codes = facet.codes_for(members)
+    selected = np.isin(facet.code, codes)
+    mask = np.zeros(size, bool)
+    mask[facet.doc[selected]] = True
+    return mask
+
+
+def date_bound(value: str | None, upper: bool) -> int:
+    """"2023", "2023-05" or "2023-05-16" as yyyymmdd, the range's first or last day."""
+    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*", value or "")
+    if not m:
+        return 0
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    month = int(month) if month else (12 if upper else 1)
+    day = int(day) if day else (31 if upper else 1)
+    return year * 10000 + month * 100 + day
+
+
+def ranked(mask: np.ndarray, scores: np.ndarray, dates: np.ndarray, sort: str, offset: int, count: int) -> np.ndarray:
+    """Document numbers of one page: by score (newest first on ties) or by date (best first on ties)."""
+    docs = mask.nonzero()[0]
+    if docs.size == 0:
+        return docs
+    primary, secondary = (dates[docs], scores[docs]) if sort == "date" else (scores[docs], dates[docs])
+    wanted = offset + count
+    if docs.size > 4 * wanted:  # only the best few need a full sort
+        top = np.argpartition(-(primary.astype(np.float64)), wanted - 1)[:wanted]
+        cutoff = primary[top].min()
+        keep = primary >= cutoff
+        docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
+    order = np.lexsort((docs, -secondary, -primary))
+    return docs[order][offset:offset + count]
+
+
+def facet_counts(table: DocTable, mask: np.ndarray, names, groups: dict) -> dict[str, list[tuple[str, int]]]:
+    out = {}
+    for name in names:
+        if name == "year":
+            years = table.dates[mask] // 10000
+            values, counts = np.unique(years[years > 0], return_counts=True)
+            out[name] = _sorted_counts((str(v), int(c)) for v, c in zip(values, counts))
+            continue
+        facet = table.facets[name]
+        out[name] = _facet_values(facet, mask, groups.get(name, {}))
+    return out
+
+
+def _facet_values(facet, mask: np.ndarray, group_of: dict) -> list[tuple[str, int]]:
+    selected = mask[facet.doc] & (facet.code >= 0)
+    docs, codes = facet.doc[selected], facet.code[selected]
+    labels = [group_of.get(v, v) for v in facet.values]
+    names = sorted(set(labels))
+    position = {name: i for i, name in enumerate(names)}
+    label_code = np.array([position[label] for label in labels] or [0], np.int64)
+    if codes.size == 0:
+        return []
+    grouped = label_code[codes]
+    pairs = np.unique(docs * len(names) + grouped)  # a document counts once per group
+    counts = np.bincount(pairs % len(names), minlength=len(names))
+    return _sorted_counts((names[i], int(c)) for i, c in enumerate(counts) if c)
+
+
+def _sorted_counts(items) -> list[tuple[str, int]]:
+    return sorted(items, key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,96 @@
+"""Highlighted snippets: the passage with most query words, words marked accent-insensitively."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from nlp.normalize import nfc
+from search_app.analysis import fold_chars
+
+WIDTH = 240
+
+
+def highlight_terms(runs: list[list[str]]) -> set[str]:
+    """What to mark for runs of folded query words: every stretch of two or more
+    neighbouring words, and single words only when they stand alone or are long
+    (marking every "an" of "Công an" for "camera an ninh" is noise)."""
+    terms = set()
+    for run in runs:
+        if len(run) == 1:
+            terms.add(run[0])
+            continue
+        terms |= {" ".join(run[i:j]) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
+        terms |= {w for w in run if len(w) >= 4}
+    return terms
+
+
+def snippet(text: str, words: set[str], numbers: list[str] = ()) -> str:
+    """HTML: an escaped passage of text with the words or word sequences (folded) and numbers marked."""
+    text = nfc(text)
+    spans = _spans(fold_chars(text), words, numbers)
+    if not spans:
+        return str(escape(_cut(text, 0, WIDTH)))
+    start = _best_window(spans)
+    end = min(len(text), start + WIDTH)
+    start, end = _word_bounds(text, start, end)
+    pieces, cursor = [], start
+    for s, e in spans:
+        if s < cursor or e > end:
+            continue
+        pieces.append(escape(text[cursor:s]))
+        pieces.append(Markup('<mark class="hl t">') + escape(text[s:e]) + Markup("</mark>"))
+        cursor = e
+    pieces.append(escape(text[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + str(Markup("").join(pieces)) + suffix
+
+
+def _spans(folded: str, words: set[str], numbers: list[str]) -> list[tuple[int, int]]:
+    alternatives = tuple(sorted({w for w in words if w} | {fold_chars(n) for n in numbers if n}, key=len, reverse=True))
+    if not alternatives:
+        return []
+    pattern = _pattern(alternatives)
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(folded):
+        if spans and folded[spans[-1][1]:m.start()].isspace():  # "Camera an ninh" is one mark
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append(m.span())
+        if len(spans) >= 200:
+            break
+    return spans
+
+
+@lru_cache(maxsize=256)
+def _pattern(alternatives: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?!\w)")
+
+
+def _best_window(spans: list[tuple[int, int]]) -> int:
+    """Start of the window of WIDTH characters holding most matches, a little before the first."""
+    best, best_count = spans[0][0], 0
+    right = 0
+    for left, (start, _) in enumerate(spans):
+        while right < len(spans) and spans[right][1] <= start + WIDTH - 40:
+            right += 1
+        if right - left > best_count:
+            best, best_count = start, right - left
+    return max(0, best - 40)
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + WIDTH // 2 else end
+    return start, end
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    piece = text[start:end]
+    return piece + (" …" if end < len(text) else "")

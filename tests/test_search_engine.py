@@ -1,0 +1,169 @@
+"""The search engine on its own: records in, hits, facets and suggestions out (no extraction involved)."""
+from __future__ import annotations
+
+import pytest
+
+from search_app.engine import IndexBuilding, IndexMissing, SearchEngine
+
+
+def record(doc_id, title, text, kind="article", published="2023-01-01", number=None, cites=(), province=None,
+           models=(), issuer=None):
+    refs = [{"number": n} for n in cites] + ([{"number": number}] if number else [])
+    return {"document": {"id": doc_id, "title": title, "text": f"{title}\n{text}", "kind": kind,
+                         "published": published, "number": number, "issuer": issuer,
+                         "source": f"https://example.vn/{doc_id}"},
+            "doc_refs": refs, "models": [{"name": m} for m in models],
+            "places": [{"province": province, "district": None}] if province else []}
+
+
+RECORDS = [
+    record(1, "Kế hoạch số 953/KH-BCĐ-CAT", "Căn cứ Nghị định 111/2013/NĐ-CP, tỉnh Nghệ An nhân rộng mô hình “Camera an ninh”.",
+           kind="directive", published="2023-05-10", number="953/KH-BCĐ-CAT", cites=["111/2013/NĐ-CP"],
+           province="Nghệ An", models=["Camera an ninh"], issuer="Ban Chỉ đạo 138 tỉnh Nghệ An"),
+    record(2, "Diễn Châu lắp camera", "Thực hiện Kế hoạch số 953/KH-BCĐ-CAT, mô hình “Camera an ninh” có 45 điểm.",
+           published="2023-06-12", cites=["953/KH-BCĐ-CAT"], province="Nghệ An", models=["Camera an ninh"]),
+    record(3, "Tổ liên gia ở Hà Tĩnh", "Mô hình “Tổ liên gia tự quản về an ninh, trật tự” giữ vững an ninh trật tự.",
+           published="2022-03-01", province="Hà Tĩnh", models=["Tổ liên gia tự quản về ANTT"]),
+    record(4, "Tự quản ở Đức Thọ", "Các tổ tự quản góp phần giữ trật an toàn; kênh thông tin hoà giải cơ sở.",
+           published="2021-09-09", province="Hà Tĩnh", models=["Tổ liên gia tự quản về an ninh trật tự"]),
+    record(5, "Tiếng kẻng ở Mường Lát", "Tiếng kẻng an ninh vang lên ở các bản vùng cao, hòa bình yên ả; trâu kềnh càng.",
+           published="2024-02-02", province="Thanh Hóa"),
+] + [record(100 + i, f"Tin tuần tra số {i}", "Lực lượng tuần tra canh gác ban đêm.", published=f"2020-01-{i + 1:02d}",
+            province="Quảng Trị") for i in range(25)]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    path = tmp_path_factory.mktemp("engine") / "index"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    return SearchEngine.open(path)
+
+
+def ids(engine, query, **kwargs):
+    return [hit.id for hit in engine.search(query, **kwargs).hits]
+
+
+@pytest.mark.parametrize("query", ["953/KH-BCĐ-CAT", "953/kh-bcd-cat", "953/KH-BCD-CAT", "953 / KH-BCĐ-CAT",
+                                   "KH 953", "kh953"])
+def test_number_in_any_form_finds_the_directive_first_then_citing_documents(engine, query):
+    assert ids(engine, query) == [1, 2]
+
+
+def test_number_with_words_and_short_year_form(engine):
+    assert ids(engine, "nghi dinh 111/2013") == [1]
+    assert ids(engine, "Nghị định 111/2013/NĐ-CP") == [1]
+
+
+def test_text_without_diacritics_finds_accented_text(engine):
+    assert set(ids(engine, "camera an ninh")) == {1, 2}
+    assert 3 in ids(engine, "to lien gia tu quan")
+    assert ids(engine, "muong lat") == [5]
+
+
+def test_accented_query_ranks_the_exact_form_first(engine):
+    assert ids(engine, "kênh") == [4, 5] and ids(engine, "kềnh") == [5, 4]
+    assert set(ids(engine, "kenh")) == {4, 5}
+
+
+def test_an_is_a_word_and_tone_placement_is_unified(engine):
+    assert set(ids(engine, "Nghệ An")) >= {1}
+    assert set(ids(engine, "hoà bình")) == {5} and set(ids(engine, "hòa")) == {4, 5}
+
+
+def test_quoted_phrase_needs_neighbouring_words(engine):
+    assert set(ids(engine, "trật tự")) == {3, 4}
+    assert ids(engine, '"trật tự"') == [3]
+    assert ids(engine, '"trat tu"') == [3]
+    assert ids(engine, '"tổ liên gia tự quản"') == [3]
+
+
+def test_facet_counts_and_filters(engine):
+    result = engine.search("", facets=True)
+    assert result.total == len(RECORDS)
+    assert dict(result.facets["kind"]) == {"article": 29, "directive": 1}
+    assert dict(result.facets["province"])["Hà Tĩnh"] == 2
+    assert dict(result.facets["year"])["2020"] == 25
+    assert ids(engine, "", filters={"kind": "directive"}) == [1]
+    assert set(ids(engine, "an ninh", filters={"province": "Hà Tĩnh"})) == {3}
+    assert engine.search("", filters={"year": "2023"}).total == 2
+
+
+def test_model_facet_counts_groups_once_per_document(engine):
+    groups = {"model": {"to lien gia tu quan ve an ninh trat tu": "lien gia", "camera an ninh": "camera"}}
+    counts = dict(engine.search("", groups=groups).facets["model"])
+    assert counts == {"camera": 2, "lien gia": 2}
+    assert set(ids(engine, "", filters={"model": "lien gia"}, groups=groups)) == {3, 4}
+
+
+def test_date_range(engine):
+    found = ids(engine, "", filters={"from": "2022-01-01", "to": "2023-05-31"})
+    assert set(found) == {1, 3}
+    assert set(ids(engine, "", filters={"from": "2024"})) == {5}
+    assert engine.search("", filters={"to": "2020-01-05"}).total == 5
+
+
+def test_sort_by_date_and_by_relevance(engine):
+    by_date = engine.search("an ninh", sort="date").hits
+    dates = [h.published for h in by_date]
+    assert dates == sorted(dates, reverse=True)
+    assert engine.search("953/KH-BCĐ-CAT", sort="relevance").hits[0].id == 1
+
+
+def test_pagination(engine):
+    first, second, third = (engine.search("tuần tra", page=p) for p in (1, 2, 3))
+    assert first.total == 25 and first.pages == 3
+    assert len(first.hits) == 10 and len(second.hits) == 10 and len(third.hits) == 5
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    assert engine.search("tuần tra", page=99).page == 3
+
+
+def test_snippets_mark_words_whatever_the_accents_and_escape_html(tmp_path):
+    engine = SearchEngine.create(tmp_path / "ix")
+    engine.add([record(1, "Thử", "<script>x</script> Camera an ninh ở Cam Lộ")], fresh=True)
+    snippet = SearchEngine.open(tmp_path / "ix").search("camera an ninh").hits[0].snippet
+    assert '<mark class="hl t">Camera an ninh</mark>' in snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+def test_did_you_mean_for_plain_and_accented_words(engine):
+    assert engine.suggest_query("camra an ninh") == "camera an ninh"
+    assert engine.suggest_query("tiếng kẻnh an ninh") == "tiếng kẻng an ninh"
+    assert engine.suggest_query("camera an ninh") is None
+    assert engine.suggest_query("tieng kenh") is None  # both words exist...
+    assert engine.suggest_query("tieng kenh", zero_hits=True) == "tieng keng"  # ...but never side by side
+
+
+def test_incremental_add_replace_delete(tmp_path):
+    path = tmp_path / "ix"
+    SearchEngine.create(path).add(RECORDS[:2], fresh=True)
+    SearchEngine.open(path).add([record(7, "Mới", "Zalo an ninh trật tự"),
+                                 record(2, "Diễn Châu sửa", "Bài đã sửa về tuần tra.")])
+    engine = SearchEngine.open(path)
+    assert ids(engine, "zalo") == [7]
+    assert ids(engine, "tuần tra") == [2] and ids(engine, "camera") == [1]
+    engine.delete([7])
+    assert ids(SearchEngine.open(path), "zalo") == []
+    assert SearchEngine.open(path).search("").total == 2
+
+
+def test_missing_and_building_index(tmp_path):
+    with pytest.raises(IndexMissing) as missing:
+        SearchEngine.open(tmp_path / "index")
+    assert not missing.value.building
+    (tmp_path / "index.building").mkdir()
+    with pytest.raises(IndexBuilding):
+        SearchEngine.open(tmp_path / "index")
+
+
+def test_matching_ids(engine):
+    assert engine.matching_ids("camera") == [1, 2]
+    assert engine.matching_ids("", {"province": "Thanh Hóa"}) == [5]
+
+
+def test_fresh_build_writes_batches_in_worker_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr("search_app.engine.BATCH_SIZE", 7)
+    monkeypatch.setenv("POLICEKB_INDEX_PROCS", "2")
+    assert SearchEngine.create(tmp_path / "ix").add(iter(RECORDS), fresh=True) == len(RECORDS)
+    engine = SearchEngine.open(tmp_path / "ix")
+    assert engine.search("").total == len(RECORDS)
+    assert ids(engine, "KH 953") == [1, 2] and engine.search("tuần tra").total == 25
