@@ -18,7 +18,21 @@ FURNITURE_LINE = re.compile(
 # Everything after one of these is a list of other articles.
 TAIL_MARKER = re.compile(r"^\s*(?:các\s+tin\s+(?:khác|đã\s+đưa)|tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|"
                          r"tin\s+cùng\s+chuyên\s+mục)\s*:?\s*$", re.IGNORECASE)
+# Markers of a counter or a poll inside a longer line (old table layouts put the sidebar and the
+# article in cells of one row).
+FURNITURE_INLINE = re.compile(r"(?:lượt\s+truy\s+cập|đang\s+truy\s+cập|thống\s+kê\s+truy\s+cập)\s*:?\s*[\d.]+|"
+                              r"thăm\s+dò\s+ý\s+kiến|\(\s*[\d.]+\s+phiếu\s*\)|\bxem\s+kết\s+quả\b", re.IGNORECASE)
+CELL_SPLIT = re.compile(r"(?<!\\)\|")
 POLL_OPEN = re.compile(r"^\s*(?:bình\s+chọn|theo\s+bạn.*\?)\s*$", re.IGNORECASE)
+
+
+def _drop_furniture_cells(line: str) -> str:
+    """Keep the cells of a table row that are not counters or polls; a plain line is one cell."""
+    if not FURNITURE_INLINE.search(line):
+        return line
+    cells = [c.strip() for c in CELL_SPLIT.split(line)]
+    kept = [c for c in cells if c and not FURNITURE_INLINE.search(c)]
+    return " | ".join(kept)
 
 
 def strip_furniture(text: str) -> str:
@@ -36,6 +50,8 @@ def strip_furniture(text: str) -> str:
             continue
         if FURNITURE_LINE.match(line):
             continue
-        out.append(line)
+        line = _drop_furniture_cells(line)
+        if line.strip():
+            out.append(line)
     cleaned = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
