@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nlp import counts as counts_mod
-from nlp import dates, docrefs, header, model_counts, models, places
+from nlp import dates, docrefs, header, model_counts, models, places, tables
 from nlp.segment import Span, sentences, statements
 
 EXTRACTOR_VERSION = "nlp-0.1.0"
@@ -73,7 +73,7 @@ def _title(document: DocumentLike, text: str) -> str | None:
 def extract(document: DocumentLike) -> Extraction:
     text = document.text
     spans = sentences(text)
-    head = header.parse_header(text)
+    head = header.from_fields(getattr(document, "header", None) or {}, text) or header.parse_header(text)
     kind = getattr(document, "kind", None) or ("directive" if head else "article")
     result = Extraction(
         source=document.source, kind=kind,
@@ -87,7 +87,17 @@ def extract(document: DocumentLike) -> Extraction:
     found_places = places.group_places(places.find_place_mentions(text))
     result.places = [p.as_dict() for p in found_places]
     result.figures, result.model_counts = _counts(text, spans, mentions, found_places)
+    _add_table_counts(result, text, spans, mentions)
     return result
+
+
+def _add_table_counts(result: Extraction, text: str, spans: list[Span], mentions) -> None:
+    for cell in tables.read_tables(text, mentions):
+        sentence = _sentence_of(spans, cell.count.start)
+        result.figures.append(_provenance(cell.count.as_dict(), sentence))
+        if cell.model:
+            linked = model_counts.ModelCount(cell.model, cell.count, cell.place)
+            result.model_counts.append(_provenance(linked.as_dict(), sentence))
 
 
 def _doc_refs(text: str, spans: list[Span], head: header.Header | None) -> list[dict]:

@@ -80,5 +80,22 @@ def parse_header(text: str) -> Header | None:
                   number.start(1), number.end(1))
 
 
+def from_fields(fields: dict, text: str) -> Header | None:
+    """A header the PDF or DOCX parser read from the page layout (issuer and motto in two
+    columns), completed from the text where a field is missing."""
+    if not fields or not fields.get("number"):
+        return None
+    parsed = parse_header(text)
+    number = clean_number(fields["number"])
+    at = text.find(fields["number"])
+    start, end = (at, at + len(fields["number"])) if at >= 0 else (parsed.start, parsed.end) if parsed else (0, 0)
+    doc_type = fields.get("type") or (parsed.type if parsed else None)
+    subject = fields.get("subject") or (parsed.subject if parsed else None)
+    title = f"{doc_type} {subject[0].lower() + subject[1:]}" if doc_type and subject else (doc_type or subject)
+    return Header(number, doc_type, fields.get("issuer") or (parsed.issuer if parsed else None),
+                  fields.get("date") or (parsed.date if parsed else None),
+                  fields.get("place") or (parsed.place if parsed else None), subject, title, start, end)
+
+
 def looks_like_directive(text: str) -> bool:
     return parse_header(text) is not None or bool(re.search(r"nơi\s+nhận\s*:", fold(text[-3000:])))

@@ -54,7 +54,7 @@ def test_extract_prints_contract_json_without_a_database(tmp_path, corpus_dir, c
 
 
 def test_help_on_every_command():
-    for command in ("import", "extract", "reextract", "index", "serve", "export", "demo"):
+    for command in ("import", "extract", "reextract", "index", "serve", "export", "demo", "crawl"):
         result = subprocess.run([sys.executable, "-m", "policekb.cli", command, "--help"], capture_output=True,
                                 text=True)
         assert result.returncode == 0 and "usage: policekb" in result.stdout

@@ -229,3 +229,32 @@ def test_more_places(text, expected):
 def test_no_place_from_a_caption_after_a_plural_level():
     text = "kiểm tra tại các xã biên giới\nĐồng chí Giám đốc Công an tỉnh phát biểu"
     assert extract(Doc("t", text)).places == []
+
+
+def test_table_rows_give_counts_with_place_unit_and_model():
+    text = ("Bảng chỉ tiêu nhân rộng mô hình “Camera an ninh” năm 2023 (đơn vị: điểm)\n"
+            "TT | Xã, thị trấn | Số điểm hiện có | Chỉ tiêu lắp mới năm 2023\n"
+            "1 | Thị trấn Vôi | 12 | 8\n"
+            "2 | Xã Tân Dĩnh | 7 | 5\n"
+            "Các đơn vị báo cáo kết quả.")
+    result = extract(Doc("t", text))
+    cells = [(c["model"], c["value"], c["unit"], c["place"]) for c in result.model_counts]
+    assert cells == [("Camera an ninh", 12, "điểm", "Thị trấn Vôi"), ("Camera an ninh", 8, "điểm", "Thị trấn Vôi"),
+                     ("Camera an ninh", 7, "điểm", "Xã Tân Dĩnh"), ("Camera an ninh", 5, "điểm", "Xã Tân Dĩnh")]
+    assert sorted(f["value"] for f in result.figures) == [5, 7, 8, 12]
+
+
+def test_header_fields_from_the_parser_win_over_the_text():
+    @dataclass
+    class Parsed:
+        source: str
+        text: str
+        header: dict
+
+    text = "CÔNG AN HUYỆN LẠNG GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 94/KH-CAH Lạng Giang, ngày 10 tháng 01 năm 2023\n"
+    fields = {"issuer": "CÔNG AN HUYỆN LẠNG GIANG", "number": "94/KH-CAH", "date": "2023-01-10", "type": "Kế hoạch",
+              "subject": "Nhân rộng mô hình “Camera an ninh”"}
+    result = extract(Parsed("kh.pdf", text, fields))
+    assert (result.kind, result.number, result.issuer, result.published) == \
+        ("directive", "94/KH-CAH", "CÔNG AN HUYỆN LẠNG GIANG", "2023-01-10")
+    assert result.title == "Kế hoạch nhân rộng mô hình “Camera an ninh”"
