@@ -81,6 +81,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX crawl_frontier_queue ON crawl_frontier(source, state, id);
     CREATE INDEX crawl_fetches_source ON crawl_fetches(source, status);
     """,
+    # 3: near-duplicates (one press release reposted on several portals) are linked, not dropped.
+    """
+    CREATE TABLE document_signatures (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        signature TEXT NOT NULL
+    );
+    CREATE TABLE near_duplicates (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        other_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        similarity REAL NOT NULL,
+        PRIMARY KEY (document_id, other_id)
+    );
+    """,
 ]
 
 

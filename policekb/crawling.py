@@ -1,6 +1,7 @@
 """Crawl glue: which sources file, bytes to documents, the progress bar, parsing stored pages again."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -10,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from corpus import Store
+from corpus.duplicates import DuplicateLinks
 from corpus.crawlstate import CrawlState
 from ingest import SUPPORTED_SUFFIXES, ParseError, read_bytes
 from ingest.crawl import CrawlStats, Crawler, Handler, Outcome
@@ -51,6 +53,8 @@ def document_handler(store: Store, since: str | None = None) -> Handler:
     """Parse, extract and save; article pages published before `since` (YYYY-MM-DD) are not saved."""
     from nlp import extract  # loads the NLP resources on first use
 
+    links = DuplicateLinks(store)
+
     def handle(url: str, data: bytes, media_type: str, kind: str) -> Outcome:
         if media_type not in PARSEABLE:
             return Outcome("kept_raw", error=f"no parser for {media_type}; the bytes are kept")
@@ -63,7 +67,9 @@ def document_handler(store: Store, since: str | None = None) -> Handler:
         extraction = extract(document).as_dict()
         if _older(extraction.get("published"), since, kind):  # a date only the extractor found
             return Outcome("too_old", error=f"published {extraction['published']}, before {since}")
-        return Outcome("stored", store.save_document(document, data, extraction))
+        doc_id = store.save_document(document, data, extraction)
+        links.record(doc_id, document.text)  # reposts of one press release are linked, not dropped
+        return Outcome("stored", doc_id)
 
     return handle
 
@@ -115,7 +121,9 @@ class ProgressBar:
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(desc=self.name, unit="page", file=sys.stderr, dynamic_ncols=True)
+            sized = _terminal_width() > 0  # tqdm draws nothing on a pty that reports no window size
+            self.bar = tqdm(desc=self.name, unit="page", file=sys.stderr, dynamic_ncols=sized,
+                            **({} if sized else {"ncols": 100, "nrows": 24}))
         return self.show
 
     def show(self, stats: CrawlStats) -> None:
@@ -128,6 +136,13 @@ class ProgressBar:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 0
 
 
 class StopRequest:

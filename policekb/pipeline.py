@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import Store
+from corpus.duplicates import DuplicateLinks
 from ingest import ParseError, SUPPORTED_SUFFIXES, read_path
 from ingest.document import content_hash
 from nlp import extract
@@ -35,15 +36,16 @@ def source_of(path: Path) -> str:
 
 def import_paths(store: Store, paths: Iterable[str | Path]) -> ImportReport:
     report = ImportReport()
+    links = DuplicateLinks(store)
     for path in iter_files(paths):
         try:
-            _import_one(store, path, report)
+            _import_one(store, path, report, links)
         except (ParseError, OSError) as exc:
             report.failed.append((str(path), _reason(exc)))
     return report
 
 
-def _import_one(store: Store, path: Path, report: ImportReport) -> None:
+def _import_one(store: Store, path: Path, report: ImportReport, links: DuplicateLinks) -> None:
     raw = path.read_bytes()
     source = source_of(path)
     if store.is_unchanged(source, content_hash(raw)):
@@ -53,7 +55,9 @@ def _import_one(store: Store, path: Path, report: ImportReport) -> None:
     document.source = source
     existed = store.has_source(source)
     extraction = extract(document).as_dict()
-    report.document_ids.append(store.save_document(document, raw, extraction))
+    doc_id = store.save_document(document, raw, extraction)
+    links.record(doc_id, document.text)
+    report.document_ids.append(doc_id)
     (report.updated if existed else report.added).append(str(path))
 
 
