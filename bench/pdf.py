@@ -1,7 +1,7 @@
 """PDF parsing throughput over generated directives (fpdf2, DejaVu Sans).
 
-Prints pages/s for the text path (pypdfium2, each file in its own limited child
-process, as `policekb import` runs it, and in-process for comparison), for the
+Prints pages/s for the text path (pypdfium2, in the time- and memory-limited
+worker process, as `policekb import` runs it, and in-process for comparison), for the
 same files with a ruled table on page two (pdfplumber reads that page), for
 pdfplumber's plain text extraction, and s/page for OCR of scanned pages.
 Run: .venv/bin/python bench/pdf.py [FILES] [PAGES_PER_FILE] [SCANNED_PAGES]"""
@@ -100,7 +100,7 @@ def main(files: int = 50, pages: int = 4, scanned_pages: int = 2) -> None:
             directive(path, pages, rng, table=True)
         total = files * pages
         read_path(plain[0])  # imports outside the timing
-        rate("text path, child process per file (policekb import)", total, _timed(lambda: [read_path(p) for p in plain]))
+        rate("text path, limited worker process (policekb import)", total, _timed(lambda: [read_path(p) for p in plain]))
         rate("text path, in-process (no limits)", total, _timed(lambda: [parse_pdf(p.read_bytes()) for p in plain]))
         rate("text path + a ruled table on page 2 (pdfplumber)", total, _timed(lambda: [read_path(p) for p in tabled]))
         rate("pdfplumber extract_text, all pages", total, _timed(lambda: _plumber(plain)))

@@ -60,10 +60,13 @@ class CrawlState:
                                   "state IN ('failed', 'skipped')", (round_, source))
         return resumed
 
-    def enqueue(self, url: str, source: str, kind: str, depth: int) -> bool:
-        """Queue a discovered URL; listings seen in an earlier round are queued again."""
+    def enqueue(self, source: str, links: list[tuple[str, str]], depth: int) -> int:
+        """Queue the (url, kind) links of one page in one transaction; listings, sitemaps and feeds
+        seen in an earlier round are queued again. Returns how many were queued."""
+        round_ = self._round(source)
         with self.conn:
-            return self._queue(url, source, kind, depth, self._round(source), requeue=kind in REVISITED_KINDS)
+            return sum(self._queue(url, source, kind, depth, round_, requeue=kind in REVISITED_KINDS)
+                       for url, kind in links)
 
     def _queue(self, url: str, source: str, kind: str, depth: int, round_: int, requeue: bool) -> bool:
         row = self.conn.execute("SELECT state, round FROM crawl_frontier WHERE url = ?", (url,)).fetchone()

@@ -112,7 +112,7 @@ class Crawler:
             self._fresh(record, result, depth)
         self.state.complete(record, "done")
 
-    def _unchanged(self, record, previous, depth: int) -> None:
+    def _unchanged(self, record: FetchRecord, previous: FetchRecord, depth: int) -> None:
         """304: nothing to parse again, but a listing's stored links still lead to its next pages."""
         self.stats.unchanged += 1
         record.status, record.content_hash, record.media_type = "unchanged", previous.content_hash, previous.media_type
@@ -122,13 +122,14 @@ class Crawler:
         if record.kind in LINK_KINDS:
             self._follow(record.kind, record.url, self.state.blob(previous.content_hash), depth)
 
-    def _fresh(self, record, result: FetchResult, depth: int) -> None:
+    def _fresh(self, record: FetchRecord, result: FetchResult, depth: int) -> None:
         media_type = media_type_of(result.media_type, result.url, result.content)
         record.media_type = media_type
         record.content_hash = self.state.save_blob(result.content, media_type)  # before any parsing
         if record.kind in LINK_KINDS:
             record.status = "fetched"
-            return self._follow(record.kind, record.url, result.content, depth)
+            self._follow(record.kind, record.url, result.content, depth)
+            return
         outcome = self.handle(record.url, result.content, media_type, record.kind)
         record.status, record.error, record.document_id = outcome.status, outcome.error, outcome.document_id
         if outcome.status == "stored":
@@ -138,22 +139,19 @@ class Crawler:
                 self._queue_attachments(record.url, result.content, depth)
 
     def _follow(self, kind: str, url: str, data: bytes, depth: int) -> None:
+        nested: list[tuple[str, str]] = []
         if kind == "sitemap":
             found = sitemap_urls(data)
-            for nested in found.sitemaps:
-                if self.source.allows(nested):
-                    self.state.enqueue(nested, self.source.name, "sitemap", depth + 1)
+            nested = [(u, "sitemap") for u in found.sitemaps if self.source.allows(u)]
             links = found.pages
         elif kind == "feed":
             links = feed_urls(data)
         else:
             links = page_links(data, url).links
-        for link in links:
-            link_kind = self.source.kind_of(link)
-            if link_kind in ("article", "listing"):
-                self.state.enqueue(link, self.source.name, link_kind, depth + 1)
+        kinds = ((link, self.source.kind_of(link)) for link in links)
+        followed = nested + [(link, k) for link, k in kinds if k in ("article", "listing")]
+        self.state.enqueue(self.source.name, followed, depth + 1)
 
     def _queue_attachments(self, url: str, data: bytes, depth: int) -> None:
-        for link in page_links(data, url).attachments:
-            if self.source.allows(link):
-                self.state.enqueue(link, self.source.name, "attachment", depth + 1)
+        files = [(link, "attachment") for link in page_links(data, url).attachments if self.source.allows(link)]
+        self.state.enqueue(self.source.name, files, depth + 1)

@@ -14,6 +14,8 @@ from ingest.directive_header import header_from_columns, signature_from_column
 from ingest.document import ParseError
 from ingest.tables import CELL_SEPARATOR
 
+COLUMN_GAP = re.compile(r"\t+\s*|\s{4,}")  # tabs, or runs of spaces, between the two header columns
+NOI_NHAN = re.compile(r"Nơi\s+nhận", re.IGNORECASE)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here, before lxml sees it
 
 
@@ -34,20 +36,52 @@ def parse_docx(data: bytes) -> ParsedDocx:
 
 
 def _header(blocks: list) -> dict[str, str]:
-    """A directive's header is a two-column table at the top; its signature block a
-    two-column table whose left column starts with "Nơi nhận"."""
+    """A directive's header is a two-column table at the top, or paragraphs whose
+    columns are separated by tabs; its signature block likewise, beside "Nơi nhận"."""
     tables = [i for i, b in enumerate(blocks) if _tag(b) == "tbl"]
-    if not tables or tables[0] > 2:
-        return {}
-    left, right = _columns(blocks[tables[0]])
-    following = [_paragraph_text(b) for b in blocks[tables[0] + 1:tables[0] + 13] if _tag(b) == "p"]
+    if tables and tables[0] <= 2:
+        left, right = _columns(blocks[tables[0]])
+        start = tables[0] + 1
+    else:
+        left, right, start = _tabbed_columns(blocks)
+    following = [_paragraph_text(b) for b in blocks[start:start + 12] if _tag(b) == "p"]
     header = header_from_columns(left, right, following)
+    if header:
+        header.update(_signature(blocks, tables))
+    return header
+
+
+def _signature(blocks: list, tables: list[int]) -> dict[str, str]:
     for index in reversed(tables[1:]):
         left, right = _columns(blocks[index])
-        if header and left and re.match(r"Nơi\s+nhận", left[0], re.IGNORECASE):
-            header.update(signature_from_column(right))
-            break
-    return header
+        if left and NOI_NHAN.match(left[0]):
+            return signature_from_column(right)
+    paragraphs = [b for b in blocks if _tag(b) == "p"]
+    start = max((i for i, b in enumerate(paragraphs) if NOI_NHAN.match(_paragraph_text(b))), default=None)
+    if start is None:
+        return {}
+    return signature_from_column(_tabbed_columns(paragraphs[start:], stop_at_plain=False)[1])
+
+
+def _tabbed_columns(blocks: list, stop_at_plain: bool = True) -> tuple[list[str], list[str], int]:
+    """Columns typed with tabs ("CÔNG AN TỈNH X<tab><tab>CỘNG HÒA …"): the part before
+    the tabs is the left column, the part after (or a tab-indented line) the right.
+    Stops at the first paragraph without a tab; returns where it stopped."""
+    left: list[str] = []
+    right: list[str] = []
+    for index, block in enumerate(blocks):
+        raw = _paragraph_text(block, strip=False) if _tag(block) == "p" else ""
+        parts = [part.strip() for part in COLUMN_GAP.split(raw)]
+        if stop_at_plain and raw.strip() and len(parts) == 1:
+            return left, right, index
+        if len(parts) == 1:
+            left.append(parts[0])
+        elif not parts[0]:
+            right.append(" ".join(parts[1:]))
+        else:
+            left.append(parts[0])
+            right.append(" ".join(parts[1:]))
+    return left, right, len(blocks)
 
 
 def _columns(table) -> tuple[list[str], list[str]]:
@@ -85,7 +119,7 @@ def _open(data: bytes):
         raise ParseError(f"not a readable Word .docx file ({exc})") from exc
 
 
-def _paragraph_text(element) -> str:
+def _paragraph_text(element, strip: bool = True) -> str:
     """Text of a <w:p>, with its tabs and line breaks (python-docx drops <w:br/>)."""
     parts = []
     for node in element.iter():
@@ -96,7 +130,8 @@ def _paragraph_text(element) -> str:
             parts.append("\t")
         elif tag in ("br", "cr"):
             parts.append("\n")
-    return "".join(parts).strip()
+    text = "".join(parts)
+    return text.strip() if strip else text
 
 
 def _table_text(element) -> str:

@@ -1,7 +1,7 @@
 """Polite HTTP fetching, kept apart from parsing.
 
 robots.txt is obeyed (5xx or unreachable: the host is not crawled; 4xx: all
-allowed), requests to one host are serialised and spaced by its delay, 429/503
+allowed; a longer Crawl-delay wins over the configured delay), requests to one host are serialised and spaced by its delay, 429/503
 wait for Retry-After, transient failures are retried with exponential backoff,
 redirects are followed by hand so loops are caught, and every response is bounded
 in time and size. Revisits send If-None-Match / If-Modified-Since."""
@@ -119,7 +119,11 @@ class Fetcher:
         self.delays[host.lower()] = seconds
 
     def delay_for(self, host: str) -> float:
-        return self.delays.get(urlsplit(host).netloc or host, self.policy.default_delay)
+        """The configured delay, or the robots.txt Crawl-delay when that is longer."""
+        configured = self.delays.get(urlsplit(host).netloc or host, self.policy.default_delay)
+        rules = self._robots.get(host)
+        asked = rules.crawl_delay(self.policy.user_agent) if rules else None
+        return max(configured, float(asked or 0))
 
     # --- robots.txt -----------------------------------------------------------
     def robots_verdict(self, url: str) -> str | None:

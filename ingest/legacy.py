@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 
-# TCVN3 letters, in the order of VIETNAMESE below (tones: none, grave, acute, hook, tilde, dot).
+# TCVN3 code of each base letter with each tone, in TONE_ORDER_TCVN3 order (ASCII = the letter itself).
 TCVN3_LETTERS = {
     "a": "aµ¸¶·¹", "ă": "¨»¾¼½Æ", "â": "©ÇÊÈÉË", "e": "eÌÐÎÏÑ", "ê": "ªÒÕÓÔÖ", "i": "i×ÝØÜÞ",
     "o": "oßãáâä", "ô": "«åèæçé", "ơ": "¬êíëìî", "u": "uïóñòô", "ư": "\xadõøö÷ù", "y": "yúýûüþ",
@@ -53,7 +53,7 @@ def _tcvn3_table() -> dict[str, str]:
 
 def _vni_table() -> dict[str, str]:
     table = dict(VNI_SINGLE)
-    for base in "aeiouy":
+    for base in "aeouy":  # i takes single characters (VNI_SINGLE)
         for mark, tone in zip(VNI_TONES, TONE_ORDER_VNI):
             table[base + mark] = _compose(base, tone)
     for base, hat in (("a", "â"), ("e", "ê"), ("o", "ô")):

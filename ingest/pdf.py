@@ -1,7 +1,7 @@
 """PDF text: pypdfium2 for the text layer (fast, reading order good enough for
 directives), pdfplumber for ruled tables, tesseract for scanned pages.
 
-Every PDF is parsed in a child process with a time and memory limit
+Every PDF is parsed in a worker process with a time and memory limit
 (ingest/sandbox.py). Encrypted files with an empty password open; other
 encrypted, truncated or corrupt files raise ParseError. Pages with no text
 layer, or one that is glyph-id garbage, are OCRed; other pages are not."""
@@ -70,8 +70,8 @@ def parse_pdf(data: bytes) -> ParsedPDF:
 
 
 def _preload() -> None:
-    """Import the parsers once in the parent: every forked child then starts with
-    them loaded instead of paying ~40 ms (pypdfium2) and ~150 ms (pdfplumber) each."""
+    """Import the parsers in this process: a worker forked from it (again after a
+    timeout or crash) starts with them loaded instead of importing them itself."""
     import pdfplumber  # noqa: F401
     import pypdfium2  # noqa: F401
 

@@ -47,7 +47,7 @@ def read_bytes(data: bytes, source: str, media_type: str) -> Document:
         parsed = read_pdf(data)
         document.text, document.header, document.ocr_pages = parsed.text, parsed.header or None, parsed.ocr_pages
     elif media_type == DOCX:
-        import docx  # noqa: F401  (imported once here, not in every child)
+        import docx  # noqa: F401  (imported here, so a worker forked from this process has it)
 
         parsed = run_limited(_parse_docx, data)
         document.text, document.header = parsed.text, parsed.header or None

@@ -82,12 +82,17 @@ def _source(entry: dict, path: Path) -> Source:
         raise SourceError(f"{path}: source {name!r} needs start_urls, sitemaps or feeds")
     hosts = _strings(entry, "allowed_hosts", name, path) or sorted(
         {urlsplit(u).netloc for u in start_urls + entry.get("sitemaps", []) + entry.get("feeds", [])})
+    delay, max_pages = entry.get("delay", 5.0), entry.get("max_pages")
+    if not isinstance(delay, (int, float)) or delay < 0:
+        raise SourceError(f"{path}: delay of source {name!r} must be a number of seconds >= 0")
+    if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
+        raise SourceError(f"{path}: max_pages of source {name!r} must be a whole number >= 1")
     return Source(
         name=name, start_urls=start_urls, allowed_hosts=[h.lower() for h in hosts],
         article_patterns=_patterns(entry, "article_patterns", name, path),
         listing_patterns=_patterns(entry, "listing_patterns", name, path),
         sitemaps=_strings(entry, "sitemaps", name, path), feeds=_strings(entry, "feeds", name, path),
-        delay=float(entry.get("delay", 5.0)), max_pages=entry.get("max_pages"))
+        delay=float(delay), max_pages=max_pages)
 
 
 def _strings(entry: dict, key: str, name: str, path: Path) -> list[str]:

@@ -181,7 +181,7 @@ class Hit:
 
 
 class Portal:
-    """Portal(robots="ok" | "500" | "404").start() serves the site; .hits is the request log."""
+    """Portal(robots="ok" | "500" | "404" | "crawl-delay").start() serves the site; .hits is the request log."""
 
     def __init__(self, robots: str = "ok", specials: bool = True):
         self.robots = robots
@@ -218,7 +218,8 @@ class Portal:
     def respond(self, path: str, count: int, headers: dict) -> Response:
         if path == "/robots.txt":
             return {"ok": Response(200, ROBOTS.encode(), "text/plain"), "500": Response(500, b"error"),
-                    "404": Response(404, b"not found")}[self.robots]
+                    "404": Response(404, b"not found"),
+                    "crawl-delay": Response(200, b"User-agent: *\nCrawl-delay: 1\n", "text/plain")}[self.robots]
         if path == "/tin-tuc/loi-tam-thoi-900.html" and count == 1:
             return Response(500, b"temporary error")
         if path == "/tin-tuc/qua-tai-901.html" and count == 1:

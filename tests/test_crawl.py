@@ -251,6 +251,16 @@ def test_robots_txt_missing_means_everything_is_allowed(tmp_path):
     assert len(pages_only(portal)) == 4
 
 
+def test_robots_txt_crawl_delay_wins_over_a_shorter_configured_delay(tmp_path):
+    portal = site.Portal(robots="crawl-delay", specials=False).start()
+    try:
+        run_crawl(portal, tmp_path / "kb.sqlite3", delay=0.05, max_pages=2)
+    finally:
+        portal.stop()
+    times = [hit.at for hit in portal.hits]
+    assert len(times) == 3 and times[2] - times[1] >= 1.0  # robots.txt, then two pages a second apart
+
+
 def test_unreachable_robots_txt_blocks_the_host():
     fetcher = Fetcher(policy(retries=0))
     assert "unavailable" in fetcher.robots_verdict("http://127.0.0.1:9/tin-tuc/")  # discard port: refused
@@ -335,6 +345,9 @@ def test_packaged_sources_and_bad_files(tmp_path):
     assert sources_path(tmp_path) == tmp_path / "sources.toml"
     with pytest.raises(SourceError, match="bad regex"):
         load_sources(tmp_path / "sources.toml")
+    (tmp_path / "slow.toml").write_text('[[source]]\nname = "x"\nstart_urls = ["http://a/"]\ndelay = "5"\n')
+    with pytest.raises(SourceError, match="delay of source 'x' must be a number"):
+        load_sources(tmp_path / "slow.toml")
     with pytest.raises(SourceError, match="not valid TOML"):
         (tmp_path / "bad.toml").write_text("[[source]\n")
         load_sources(tmp_path / "bad.toml")

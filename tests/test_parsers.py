@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import ParseError, read_bytes, read_path
-from ingest import pdf as pdf_module
-from ingest import sandbox
+from ingest import ParseError, pdf as pdf_module, read_bytes, read_path, sandbox
 from ingest.decode import decode_text
 from ingest.dedup import NearDuplicateIndex, jaccard, signature, similarity
 from ingest.legacy import convert_tcvn3, convert_vni, fix_legacy, is_syllable
@@ -21,7 +19,6 @@ from tests.test_ingest import FONT, make_pdf
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 HEADER_ROWS = [("BỘ CÔNG AN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
                ("CÔNG AN TỈNH QUẢNG TRỊ", "Độc lập - Tự do - Hạnh phúc"),
@@ -33,6 +30,15 @@ SIGNATURE_ROWS = [("Nơi nhận:", "KT. GIÁM ĐỐC"), ("- Cục V05 (để b/c
                   ("- Lưu: VT, PV05.", "(Đã ký)"), ("", "Đại tá Hoàng Minh Đức")]
 COUNTS = [("TT", "Xã, thị trấn", "Số điểm camera"), ("1", "Xã Cam Hiếu", "12"), ("2", "Xã Cam Thủy", "9"),
           ("3", "Thị trấn Cam Lộ", "21"), ("", "Tổng cộng", "42")]
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker():
+    """The parse worker is a snapshot of this process: tests that monkeypatch what it
+    runs get a fresh one, and leave none behind with their patches."""
+    sandbox.reset()
+    yield
+    sandbox.reset()
 
 
 # ---------------------------------------------------------------- generated files
@@ -199,13 +205,9 @@ def test_missing_tesseract_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_cid_garbage_page_needs_ocr():
-    class Page:
-        def get_objects(self, max_depth=1):
-            return iter([object()])
-
-    assert pdf_module.needs_ocr("(cid:12)(cid:40)(cid:7) (cid:9)(cid:3)", Page())
-    assert pdf_module.needs_ocr("", Page())
-    assert not pdf_module.needs_ocr("Công an xã Cam Hiếu (cid:3)", Page())
+    page = type("Page", (), {"get_objects": lambda self, max_depth=1: iter([object()])})()
+    assert pdf_module.needs_ocr("(cid:12)(cid:40)(cid:7) (cid:9)(cid:3)", page) and pdf_module.needs_ocr("", page)
+    assert not pdf_module.needs_ocr("Công an xã Cam Hiếu (cid:3)", page)
 
 
 # ---------------------------------------------------------------- damaged and locked PDFs
@@ -276,6 +278,33 @@ def test_crashing_parser_is_reported(tmp_path, monkeypatch):
         read_path(make_pdf(tmp_path / "crash.pdf", ["x"]))
 
 
+def _sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_worker_is_reused_and_replaced_after_a_timeout():
+    first = sandbox.run_limited(os.getpid)
+    assert first != os.getpid() and sandbox.run_limited(os.getpid) == first  # no fork per file
+    with pytest.raises(ParseError, match="timed out after 0.5 s"):
+        sandbox.run_limited(_sleep_then_pid, 30, timeout=0.5)
+    assert sandbox.run_limited(_sleep_then_pid, 0) not in (first, os.getpid())
+
+
+def test_function_newer_than_the_worker_gets_a_fresh_worker():
+    import sys
+    import types
+
+    sandbox.run_limited(os.getpid)  # the worker exists before the module below
+    late = types.ModuleType("late_parsers")
+    exec("def parse(data):\n    return data.upper()", late.__dict__)
+    sys.modules["late_parsers"] = late
+    try:
+        assert sandbox.run_limited(late.parse, b"pdf") == b"PDF"
+    finally:
+        del sys.modules["late_parsers"]
+
+
 def test_parser_bug_comes_back_as_parse_error():
     with pytest.raises(ParseError, match="ZeroDivisionError"):
         sandbox.run_limited(divmod, 1, 0)
@@ -310,7 +339,7 @@ def directive_docx(path: Path, paragraphs: list[str] | None = None) -> Path:
 
 def test_docx_paragraphs_and_tables_in_order(tmp_path):
     doc = read_path(directive_docx(tmp_path / "kh.docx"))
-    assert doc.media_type == DOCX_TYPE
+    assert doc.media_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     lines = doc.text.splitlines()
     assert lines[0] == "BỘ CÔNG AN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert "2 | Xã Cam Thủy | 9" in lines and " | Tổng cộng | 42" in lines
@@ -319,6 +348,23 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path):
     assert doc.header["date"] == "2023-03-15" and doc.header["type"] == "Kế hoạch"
     assert doc.header["subject"] == "Nhân rộng mô hình “Camera an ninh” năm 2023"
     assert doc.header["signer_name"] == "Đại tá Hoàng Minh Đức"
+
+
+def test_docx_header_typed_with_tabs(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for left, right in HEADER_ROWS:
+        document.add_paragraph(f"{left}\t\t{right}" if left else f"\t\t{right}".rstrip())
+    for line in ["QUYẾT ĐỊNH", "Về việc khen thưởng 15 tập thể", "GIÁM ĐỐC CÔNG AN TỈNH", BODY[0]]:
+        document.add_paragraph(line)
+    for left, right in SIGNATURE_ROWS:
+        document.add_paragraph(f"{left}\t\t\t{right}")
+    document.save(str(tmp_path / "qd.docx"))
+    header = read_path(tmp_path / "qd.docx").header
+    assert header["issuer"] == "BỘ CÔNG AN CÔNG AN TỈNH QUẢNG TRỊ" and header["number"] == "245/KH-CAT-PV05"
+    assert header["place"] == "Quảng Trị" and header["type"] == "Quyết định"
+    assert header["subject"] == "khen thưởng 15 tập thể"
+    assert header["signer_title"] == "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" and header["signer_name"] == "Đại tá Hoàng Minh Đức"
 
 
 def test_docx_is_found_in_folders_and_imported(tmp_path):
@@ -383,14 +429,9 @@ def test_mixed_file_converts_only_legacy_lines():
     assert name == "TCVN3" and fixed.splitlines()[0] == "Công an xã Cam Hiếu có 12 thôn."
 
 
-def clean_texts():
-    samples = sorted((ROOT / "corpus" / "samples").rglob("*.*"))
-    seeds = sorted(SEEDS.glob("*.txt"))
-    return [p for p in samples + seeds if p.suffix in {".txt", ".html", ".pdf"}]
-
-
 def test_clean_unicode_is_never_converted():
-    files = clean_texts()
+    files = sorted((ROOT / "corpus" / "samples").rglob("*.*")) + sorted(SEEDS.glob("*.txt"))
+    files = [path for path in files if path.suffix in {".txt", ".html", ".pdf"}]
     assert len(files) >= 24
     for path in files:
         doc = read_path(path)
@@ -435,15 +476,15 @@ def test_repost_with_other_header_and_footer_is_a_near_duplicate():
     found = index.find(signature(repost))
     assert [key for key, _ in found] == ["congan.quangtri.gov.vn/a"] and found[0][1] >= 0.8
     assert index.find(signature("Một tin hoàn toàn khác về giao thông đường bộ tại Hà Nội.")) == []
+    assert signature(ARTICLE) == signature(ARTICLE) and len(signature(ARTICLE)) == 128
 
 
 def test_repost_without_diacritics_still_matches():
-    bare = "".join(c for c in __import__("unicodedata").normalize("NFD", ARTICLE) if ord(c) < 0x300 or ord(c) > 0x36f)
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFD", ARTICLE) if not unicodedata.combining(c))
     assert similarity(signature(ARTICLE), signature(bare.replace("đ", "d").replace("Đ", "D"))) > 0.95
 
-
-def test_signatures_are_stable():
-    assert signature(ARTICLE) == signature(ARTICLE) and len(signature(ARTICLE)) == 128
 
 
 def test_page_count_bomb_is_refused(tmp_path, monkeypatch):
