@@ -18,6 +18,7 @@ class Document:
     title: str | None = None
     published: str | None = None
     kind: str | None = None
+    author: str | None = None
     # Directive header read by layout (issuer, number, place, date, type, subject,
     # recipients, signer_title, signer_name); only for PDFs that open like a directive.
     header: dict[str, str] | None = None

@@ -20,11 +20,17 @@ CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECAS
 FURNITURE_TAGS = ("script", "style", "nav", "header", "footer", "form", "aside", "noscript", "iframe", "select")
 
 
+AUTHOR_SELECTORS = ("[rel=author]", ".author", ".tac-gia", ".tacgia", ".byline", ".post-author", ".article-author")
+# A byline closing the article: "Quang Nam – PV28", "Bình Minh - Trần Nhung", "Hà Thuỷ".
+BYLINE = re.compile(r"^\s*((?:[A-ZĐ][^\W\d_]*\s){0,4}[A-ZĐ][^\W\d_]*(?:\s*[-–]\s*(?:[A-ZĐ][\w]*\s?){1,4})?)\s*$")
+
+
 @dataclass
 class ParsedHTML:
     title: str | None
     published: str | None
     text: str
+    author: str | None = None
 
 
 def decode_html(data: bytes) -> str:
@@ -43,7 +49,27 @@ def parse_html(data: bytes) -> ParsedHTML:
         raise ParseError("the page has no readable text")
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    return ParsedHTML(title, published, text)
+    return ParsedHTML(title, published, text, _author(soup) or byline(text))
+
+
+def _author(soup: BeautifulSoup) -> str | None:
+    meta = soup.find("meta", attrs={"name": "author"}) or soup.find("meta", attrs={"property": "article:author"})
+    if meta and meta.get("content", "").strip() and not meta["content"].startswith("http"):
+        return " ".join(meta["content"].split())
+    for selector in AUTHOR_SELECTORS:
+        node = soup.select_one(selector)
+        if node and 0 < len(node.get_text(" ", strip=True)) <= 80:
+            return " ".join(node.get_text(" ", strip=True).split())
+    return None
+
+
+def byline(text: str) -> str | None:
+    """The author line that closes many portal articles, if the last line is one."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 3:
+        return None
+    m = BYLINE.match(lines[-1])
+    return m.group(1).strip() if m and len(lines[-1]) <= 60 else None
 
 
 def _title(soup: BeautifulSoup) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.decode import decode_with_encoding
 from ingest.document import Document, ParseError, content_hash
 from ingest.furniture import strip_furniture
-from ingest.html import parse_html
+from ingest.html import byline, parse_html
 from ingest.legacy import fix_legacy
 from ingest.pdf import read_pdf
 from ingest.sandbox import run_limited
@@ -43,6 +43,7 @@ def read_bytes(data: bytes, source: str, media_type: str) -> Document:
     if media_type == "text/html":
         parsed = parse_html(data)
         document.text, document.title, document.published = parsed.text, parsed.title, parsed.published
+        document.author = parsed.author
     elif media_type == "application/pdf":
         parsed = read_pdf(data)
         document.text, document.header, document.ocr_pages = parsed.text, parsed.header or None, parsed.ocr_pages
@@ -55,6 +56,7 @@ def read_bytes(data: bytes, source: str, media_type: str) -> Document:
         text, encoding = decode_with_encoding(data)
         document.text = strip_furniture(text)
         document.legacy_encoding = encoding if encoding in ("TCVN3", "VNI") else None
+        document.author = byline(document.text)
     _finish(document)
     return document
 
