@@ -100,6 +100,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200, help="queries per class")
     parser.add_argument("--dir", help="work folder (default: a temporary one, removed afterwards)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the SQLite FTS5 baseline")
     args = parser.parse_args()
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="policekb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -108,6 +109,8 @@ def main() -> int:
         print(f"{args.docs} generated documents of 600 words, {args.queries} queries per class")
         build = build_engine(work / "index", args.docs)
         ours = report("policekb engine (Whoosh storage, numpy matching)", build, serve_queries(work / "index", queries))
+        if args.no_baseline:
+            return 0
         fts_build = build_fts5(work / "fts5.sqlite3", documents(args.docs))
         theirs = report("SQLite FTS5 baseline", fts_build, fts5_queries(work / "fts5.sqlite3", queries))
         print("\n== ratios (FTS5 / policekb: above 1 means policekb is faster)")

@@ -94,6 +94,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (document_id, other_id)
     );
     """,
+    # 4: the article's author (markup or closing byline).
+    """
+    ALTER TABLE documents ADD COLUMN author TEXT;
+    """,
 ]
 
 

@@ -41,6 +41,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; commits no longer wait on fsync
             migrate(self.conn)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -75,12 +76,12 @@ class Store:
                 doc_id = row["id"]
                 self.conn.execute(
                     "UPDATE documents SET content_hash=?, media_type=?, kind=?, title=?, published=?, issuer=?, "
-                    "number=?, number_key=?, text=?, updated_at=? WHERE id=?",
+                    "number=?, number_key=?, text=?, author=?, updated_at=? WHERE id=?",
                     (*fields, now, doc_id))
             else:
                 doc_id = self.conn.execute(
                     "INSERT INTO documents(content_hash, media_type, kind, title, published, issuer, number, "
-                    "number_key, text, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "number_key, text, author, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*fields, now, document.source, now)).lastrowid
             if extraction is not None:
                 self._write_facts(doc_id, extraction)
@@ -210,10 +211,10 @@ class Store:
         """The resolved places of documents (one row per place and document)."""
         if not document_ids:
             return []
-        marks = ",".join("?" * len(document_ids))
         rows = self.conn.execute(
             "SELECT document_id, name, level, province, district, lat, lon FROM places "
-            f"WHERE document_id IN ({marks}) ORDER BY document_id, start_offset", tuple(document_ids))
+            "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start_offset",
+            (json.dumps(list(document_ids)),))
         return [dict(r) for r in rows]
 
     def export_rows(self, document_ids: list[int] | None = None) -> Iterator[dict]:
@@ -240,7 +241,7 @@ def _document_fields(document, extraction: dict | None) -> tuple:
     number = ex.get("number")
     return (document.content_hash, document.media_type, ex.get("kind") or document.kind or "article",
             ex.get("title") or document.title, ex.get("published") or document.published, ex.get("issuer"),
-            number, number_key(number) if number else None, document.text)
+            number, number_key(number) if number else None, document.text, getattr(document, "author", None))
 
 
 def _decode_json(row: dict) -> dict:

@@ -58,7 +58,8 @@ class Count:
 
     def as_dict(self) -> dict:
         value = int(self.value) if float(self.value).is_integer() else self.value
-        return {"value": value, "unit": self.unit, "text": self.text, "start": self.start, "end": self.end}
+        unit = " ".join(self.unit.split())  # a unit wrapped across lines reads as one phrase
+        return {"value": value, "unit": unit, "text": self.text, "start": self.start, "end": self.end}
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +116,7 @@ def _extend_admin_list(rest: str, unit: str) -> str:
     """ "18 xã, thị trấn": a count of places of several levels keeps them all."""
     tail = rest[len(unit):]
     while True:
-        m = re.match(r"\s*,\s*(" + "|".join(ADMIN_NOUNS) + r")(?!\w)", tail)
+        m = re.match(r"\s*,\s*(" + "|".join(r"\s+".join(a.split()) for a in ADMIN_NOUNS) + r")(?!\w)", tail)
         if not m or not any(unit.lower().startswith(a) or unit.lower().endswith(a) for a in ADMIN_NOUNS):
             return unit
         unit = unit + tail[:m.end()]

@@ -114,6 +114,9 @@ def build_index(store: Store, path: Path) -> int:
     engine = SearchEngine.create(building)
     try:
         count = engine.add(index_records(store), fresh=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)  # or the app would say "being built" for ever
+        raise
     finally:
         engine.close()
     if path.exists():

@@ -1,6 +1,7 @@
 """The data behind the search and document pages, shared by the HTML, JSON and CSV views."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict
 
 from flask import request
@@ -71,10 +72,19 @@ def document_data(document_id: int) -> dict:
         cited.append({**ref, "document": store.document_by_number(ref["number_key"])})
     own_key = document.get("number_key")
     citing = store.citing(own_key, exclude=document_id) if own_key else []
-    # Near-duplicate links exist only once the store records them.
-    duplicates = store.near_duplicates(document_id) if hasattr(store, "near_duplicates") else []
+    duplicates = _duplicates(store, document_id)
     return {"document": document, "source_url": safe_url(document.get("source")), "facts": facts,
             "cited": cited, "citing": citing, "duplicates": duplicates}
+
+
+def _duplicates(store, document_id: int) -> list[dict]:
+    """Reposts of the document on other portals (near-duplicate links made at import)."""
+    from corpus.duplicates import DuplicateLinks
+
+    try:
+        return DuplicateLinks(store).links(document_id)
+    except sqlite3.OperationalError:  # a knowledge base from before near-duplicate links
+        return []
 
 
 def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None]]:

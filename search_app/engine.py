@@ -1,7 +1,8 @@
 """The search engine behind a small interface, so views never touch Whoosh.
 
 SearchEngine.create(path) / SearchEngine.open(path) -> add(records) / delete(ids) /
-search(query, filters, page, sort, groups) / matching_ids(query, filters) / suggest(word).
+search(query, filters, page, sort, groups) / matching_ids(query, filters) / suggest(word) /
+suggest_query(query).
 Whoosh stores the index on disk; matching, BM25 scoring and facet counts are
 array operations over its postings (search_app.postings, search_app.scoring).
 """
@@ -9,30 +10,32 @@ from __future__ import annotations
 
 import os
 import shutil
-from itertools import chain
 import threading
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from whoosh import index
+from whoosh.writing import NO_MERGE
 
 from search_app import scoring
-from whoosh.writing import NO_MERGE, SegmentWriter
-
-from search_app.index_schema import FastCodec, number_terms, record_fields, schema, stored_text
-from search_app.parallel_index import batches, build_parallel, worker_count
+from search_app.index_schema import number_terms, record_fields, schema, stored_text
+from search_app.parallel_index import batches, build_parallel, segment_writer, worker_count
 from search_app.postings import DocTable, load_doc_table
 from search_app.query import parse
 from search_app.snippets import snippet
-from search_app.suggest import is_known, suggest_query, suggest_word
+from search_app.suggest import suggest_query, suggest_word
 
 FACETS = ("kind", "year", "province", "issuer", "model")
 FILTERS = (*FACETS, "district")
 PAGE_SIZE = 10
 BUILDING_SUFFIX = ".building"
 POSTINGS_CACHE_MB = float(os.environ.get("POLICEKB_POSTINGS_CACHE_MB", "64"))
-BATCH_SIZE = 2000   # documents per segment
+BATCH_SIZE = 4000   # documents per segment
 WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
+# Segments are written as plain files, not compound ones: Whoosh copies every file of a
+# compound segment into memory when it opens it (BytesIO over the mmap), so serving
+# would hold the whole index in RAM.
 
 
 class IndexMissing(RuntimeError):
@@ -98,8 +101,18 @@ class SearchEngine:
             if cached and cached[0] == stamp:
                 return cached[1]
             engine = cls(index.open_dir(str(path)))
-            _OPEN[str(path)] = (stamp, engine)  # a replaced engine is left to requests still using it
-            return engine
+            _OPEN[str(path)] = (stamp, engine)
+        if cached:
+            cached[1].retire()
+        return engine
+
+    def retire(self) -> None:
+        """Close the files of a replaced index once no search is using them (a request still
+        holding this engine reopens whatever index is now at its path)."""
+        with self._read_lock, self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher, self._table = None, None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -138,7 +151,7 @@ class SearchEngine:
         return count
 
     def _write(self, batch: list[dict], fresh: bool) -> int:
-        writer = SegmentWriter(self.ix, codec=FastCodec(), limitmb=WRITER_MB)
+        writer = segment_writer(self.ix, limitmb=WRITER_MB)
         try:
             for fields_ in batch:
                 (writer.add_document if fresh else writer.update_document)(**fields_)
@@ -162,9 +175,8 @@ class SearchEngine:
         groups maps a facet's values to group names (model spellings to one model):
         facets then count groups, and a filter on a group selects all its values."""
         query = parse(text)
-        searcher = self.searcher()
         with self._read_lock:
-            return self._search(searcher, query, filters, page, sort, groups, facets)
+            return self._search(self.searcher(), query, filters, page, sort, groups, facets)
 
     def _search(self, searcher, query, filters, page, sort, groups, facets) -> SearchResult:
         mask, scores = scoring.match(searcher.reader(), self._table, query)
@@ -179,8 +191,8 @@ class SearchEngine:
 
     def matching_ids(self, text: str, filters: dict | None = None,
                      groups: dict[str, dict[str, str]] | None = None) -> list[int]:
-        searcher = self.searcher()
         with self._read_lock:
+            searcher = self.searcher()
             mask, _ = scoring.match(searcher.reader(), self._table, parse(text))
             mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
             return sorted(int(i) for i in self._table.document_ids(searcher)[mask])
@@ -196,21 +208,14 @@ class SearchEngine:
 
     def suggest(self, word: str) -> list[str]:
         """Index words close to a word not in the index (accented input gets accented words)."""
-        searcher = self.searcher()
         with self._read_lock:
-            return suggest_word(searcher, word)
+            return suggest_word(self.searcher(), word)
 
     def suggest_query(self, text: str, zero_hits: bool = False) -> str | None:
         """The query with its unknown words corrected ("did you mean"), or None; when the
         query found nothing, known words that fit their neighbours badly are corrected too."""
-        searcher = self.searcher()
         with self._read_lock:
-            return suggest_query(searcher, text, zero_hits)
-
-    def knows(self, word: str) -> bool:
-        searcher = self.searcher()
-        with self._read_lock:
-            return is_known(searcher, word)
+            return suggest_query(self.searcher(), text, zero_hits)
 
 
 def _stamp(path: Path) -> tuple:

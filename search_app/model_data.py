@@ -1,9 +1,10 @@
 """The data of the model pages, shared by the HTML, JSON and CSV views."""
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
-from flask import g, request
+from flask import current_app, request
 
 from corpus import NotFound
 from nlp.normalize import fold
@@ -14,11 +15,31 @@ from search_app.scoring import date_bound
 MODEL_FILTERS = ("province", "year", "from", "to")
 
 
+_GROUPS: dict[str, tuple[tuple, list[ModelGroup]]] = {}
+
+
 def model_groups() -> list[ModelGroup]:
-    if "model_groups" not in g:
+    """The grouped models, computed once per version of the knowledge base file (every
+    search needs them for the model facet; grouping reads every model row)."""
+    path = current_app.config["DATABASE"]
+    stamp = _file_stamp(path)
+    cached = _GROUPS.get(path)
+    if cached is None or cached[0] != stamp:
         store = get_store()
-        g.model_groups = group_models(store.model_variants(), store.model_document_ids())
-    return g.model_groups
+        cached = (stamp, group_models(store.model_variants(), store.model_document_ids()))
+        _GROUPS[path] = cached
+    return cached[1]
+
+
+def _file_stamp(path: str) -> tuple:
+    stamps = []
+    for name in (path, path + "-wal"):
+        try:
+            info = os.stat(name)
+            stamps.append((info.st_ino, info.st_mtime_ns, info.st_size))
+        except FileNotFoundError:
+            stamps.append(None)
+    return tuple(stamps)
 
 
 def model_list(text: str = "") -> list[dict]:
@@ -38,7 +59,8 @@ def model_data(model_id: str, filters: dict | None = None) -> dict:
     documents = store.model_documents(group.keys)
     all_mentions = store.model_mentions(group.keys)
     places = store.places_of(sorted({m["document_id"] for m in all_mentions}))
-    resolved = [_resolved(m, places) for m in all_mentions]
+    lookup = _place_lookup(places)
+    resolved = [_resolved(m, lookup) for m in all_mentions]
     mentions = [m for m in resolved if _passes(m, filters or {})]
     return {
         "id": group.id, "name": group.name, "variants": group.variants, "keys": group.keys,
@@ -50,9 +72,19 @@ def model_data(model_id: str, filters: dict | None = None) -> dict:
     }
 
 
-def _resolved(mention: dict, places: list[dict]) -> dict:
+def _place_lookup(places: list[dict]) -> tuple[dict, dict]:
+    """Places by document, and by their folded "level name" ("tinh quang tri") across documents."""
+    by_document: dict[int, list[dict]] = defaultdict(list)
+    by_name: dict[str, dict] = {}
+    for place in places:
+        by_document[place["document_id"]].append(place)
+        by_name.setdefault(fold(f"{place['level']} {place['name']}"), place)
+    return by_document, by_name
+
+
+def _resolved(mention: dict, lookup: tuple[dict, dict]) -> dict:
     """The mention with its place's province, district and coordinates from the document's places."""
-    place = _find_place(mention, places)
+    place = _find_place(mention, *lookup)
     published = mention.get("published") or ""
     return {"document_id": mention["document_id"], "model": mention["model"], "count": mention["value"],
             "unit": mention["unit"], "place": mention["place"], "date": published or None,
@@ -61,19 +93,14 @@ def _resolved(mention: dict, places: list[dict]) -> dict:
             "source": mention["source"], "start": mention["start_offset"], "end": mention["end_offset"]}
 
 
-def _find_place(mention: dict, places: list[dict]) -> dict:
+def _find_place(mention: dict, by_document: dict, by_name: dict) -> dict:
     wanted = fold(mention.get("place") or "")
     if not wanted:
         return {}
-    own = [p for p in places if p["document_id"] == mention["document_id"]]
-    for candidates in (own, places):
-        exact = [p for p in candidates if fold(f"{p['level']} {p['name']}") == wanted]
-        if exact:
-            return exact[0]
-        ending = [p for p in candidates if wanted.endswith(fold(p["name"]))]
-        if ending:
-            return ending[0]
-    return {}
+    own = by_document.get(mention["document_id"], [])
+    exact = [p for p in own if fold(f"{p['level']} {p['name']}") == wanted]
+    ending = [p for p in own if wanted.endswith(fold(p["name"]))]
+    return (exact or ending or [by_name.get(wanted, {})])[0]
 
 
 def _passes(mention: dict, filters: dict) -> bool:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from nlp.docrefs import SYMBOL, type_codes
 from nlp.normalize import fold, nfc, number_key
-from search_app.analysis import chunks, has_diacritics, pairs
+from search_app.analysis import chunks, pairs
 from search_app.snippets import highlight_terms
 
 _YEAR_NUMBER = re.compile(r"(?<![\w/])(\d{1,5})\s*/\s*((?:19|20)\d{2})(?![\w/])")
@@ -23,10 +23,6 @@ class Words:
     folded: list[str]
     phrase: bool = False
 
-    @property
-    def has_accents(self) -> bool:
-        return self.accented != self.folded
-
 
 @dataclass
 class ParsedQuery:
@@ -36,9 +32,6 @@ class ParsedQuery:
     @property
     def empty(self) -> bool:
         return not self.numbers and not self.runs
-
-    def words(self) -> list[tuple[str, str]]:
-        return [(a, f) for run in self.runs for a, f in zip(run.accented, run.folded)]
 
     def highlight_words(self) -> set[str]:
         return highlight_terms([run.folded for run in self.runs])
@@ -88,4 +81,4 @@ def run_pairs(run: Words) -> list[str]:
     return pairs(run.folded)
 
 
-__all__ = ["ParsedQuery", "Words", "parse", "run_pairs", "has_diacritics"]
+__all__ = ["ParsedQuery", "Words", "parse", "run_pairs"]

@@ -28,8 +28,8 @@ def match(reader, table: DocTable, query: ParsedQuery) -> tuple[np.ndarray, np.n
     words_mask = np.ones(table.size, bool)
     for run in query.runs:
         for accented, folded in zip(run.accented, run.folded):
-            words_mask &= _score_word(reader, table, accented, folded, scores)
-        words_mask &= _score_pairs(reader, table, run, scores)
+            words_mask &= _score_word(table, accented, folded, scores)
+        words_mask &= _score_pairs(table, run, scores)
     if query.runs and not (query.numbers and not words_mask[mask].any()):
         mask &= words_mask  # with numbers, words only narrow when some numbered document has them
     return mask, scores
@@ -46,29 +46,29 @@ def _score_numbers(reader, table: DocTable, numbers: list[str], scores: np.ndarr
     return found
 
 
-def _score_word(reader, table: DocTable, accented: str, folded: str, scores: np.ndarray) -> np.ndarray:
+def _score_word(table: DocTable, accented: str, folded: str, scores: np.ndarray) -> np.ndarray:
     found = np.zeros(table.size, bool)
     for fieldname, weight in (("text_f", 1.0), ("title_f", TITLE_WEIGHT)):
-        found |= _add_bm25(reader, table, fieldname, folded, weight, scores)
+        found |= _add_bm25(table, fieldname, folded, weight, scores)
     if accented != folded:
         for fieldname, weight in (("text_a", EXACT_WEIGHT), ("title_a", EXACT_WEIGHT * TITLE_WEIGHT)):
-            _add_bm25(reader, table, fieldname, accented, weight, scores)
+            _add_bm25(table, fieldname, accented, weight, scores)
     return found
 
 
-def _score_pairs(reader, table: DocTable, run, scores: np.ndarray) -> np.ndarray:
+def _score_pairs(table: DocTable, run, scores: np.ndarray) -> np.ndarray:
     """Phrases must have every pair of neighbouring syllables; other runs only score for them."""
     required = np.ones(table.size, bool)
     for folded in run_pairs(run):
         found = np.zeros(table.size, bool)
         for fieldname, weight in (("text_f", PAIR_WEIGHT), ("title_f", PAIR_WEIGHT * TITLE_WEIGHT)):
-            found |= _add_bm25(reader, table, fieldname, folded, weight, scores)
+            found |= _add_bm25(table, fieldname, folded, weight, scores)
         if run.phrase:
             required &= found
     return required
 
 
-def _add_bm25(reader, table: DocTable, fieldname: str, term: str, weight: float, scores: np.ndarray) -> np.ndarray:
+def _add_bm25(table: DocTable, fieldname: str, term: str, weight: float, scores: np.ndarray) -> np.ndarray:
     ids, tfs = table.postings.get(fieldname, term)
     found = np.zeros(table.size, bool)
     if ids.size == 0:

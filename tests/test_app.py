@@ -165,6 +165,24 @@ def test_directive_page_header_and_citing_documents(rich):
     assert all("start_offset" in f for f in data["facts"]["models"])
 
 
+def test_document_page_lists_near_duplicates(tmp_path, corpus_dir):
+    from tests.conftest import ARTICLE
+
+    (corpus_dir / "repost.txt").write_text(ARTICLE.replace("08:15", "09:40"), encoding="utf-8")
+    home = tmp_path / "dup"
+    with Store(home / "policekb.sqlite3") as store:
+        import_paths(store, [corpus_dir])
+        build_index(store, home / "index")
+    from search_app import create_app
+
+    client = create_app({"TESTING": True, "DATABASE": str(home / "policekb.sqlite3"),
+                         "INDEX": str(home / "index")}).test_client()
+    article = next(r for r in client.get("/api/search?q=camera").get_json()["results"] if r["kind"] == "article")
+    page = client.get(f"/documents/{article['id']}").get_data(as_text=True)
+    assert "Tài liệu trùng lặp" in page
+    assert client.get(f"/api/documents/{article['id']}").get_json()["duplicates"][0]["similarity"] > 0.8
+
+
 def test_source_links_only_for_http(client):
     from search_app.security import safe_url
 

@@ -13,6 +13,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -20,7 +21,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+# Screenshots go to a temporary folder; POLICEKB_SCREENSHOTS=docs refreshes the README's pictures.
+DOCS = Path(os.environ.get("POLICEKB_SCREENSHOTS") or tempfile.mkdtemp(prefix="policekb-shots-"))
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")]
 
@@ -102,8 +104,9 @@ class DevTools:
         raise AssertionError(f"page {url_part!r} did not load: {state}")
 
     def screenshot(self, path: Path) -> None:
-        data = self.call("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
+        png = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1280, 900)
+        path.write_bytes(png)
 
 
 def free_port() -> int:

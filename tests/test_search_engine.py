@@ -126,6 +126,7 @@ def test_snippets_mark_words_whatever_the_accents_and_escape_html(tmp_path):
 
 
 def test_did_you_mean_for_plain_and_accented_words(engine):
+    assert engine.suggest("camra") == ["camera"] and "kẻng" in engine.suggest("kẻnh")
     assert engine.suggest_query("camra an ninh") == "camera an ninh"
     assert engine.suggest_query("tiếng kẻnh an ninh") == "tiếng kẻng an ninh"
     assert engine.suggest_query("camera an ninh") is None
@@ -167,3 +168,14 @@ def test_fresh_build_writes_batches_in_worker_processes(tmp_path, monkeypatch):
     engine = SearchEngine.open(tmp_path / "ix")
     assert engine.search("").total == len(RECORDS)
     assert ids(engine, "KH 953") == [1, 2] and engine.search("tuần tra").total == 25
+
+
+def test_a_rebuilt_index_replaces_the_open_one(tmp_path):
+    path = tmp_path / "ix"
+    SearchEngine.create(path).add(RECORDS[:1], fresh=True)
+    old = SearchEngine.open(path)
+    assert old.search("").total == 1
+    SearchEngine.create(path).add(RECORDS[:3], fresh=True)  # a rebuild in another folder generation
+    new = SearchEngine.open(path)
+    assert new is not old and new.search("").total == 3
+    assert old.search("").total == 3  # a request still holding the old engine reads the new index

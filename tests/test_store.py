@@ -15,6 +15,7 @@ def test_round_trip_keeps_document_raw_bytes_and_facts(store, corpus_dir):
     row = store.get_document(doc_id)
     assert row["text"] == document.text
     assert row["published"] == "2024-03-12"
+    assert row["author"] is None
     assert store.blob(row["content_hash"]) == path.read_bytes()
     facts = store.facts(doc_id)
     assert [r["number"] for r in facts["doc_refs"]] == ["245/KH-CAT-PV05"]
@@ -97,3 +98,23 @@ def test_readonly_store_refuses_writes(tmp_path, corpus_dir):
         assert ro.count_documents() == 3
         with pytest.raises(sqlite3.OperationalError):
             ro.replace_facts(1, {"extractor_version": "x"})
+
+
+def test_author_is_kept(store, corpus_dir):
+    path = corpus_dir / "signed.txt"
+    path.write_text("Tiêu đề bài viết về mô hình\n\nCông an xã vận động 25 hộ tham gia.\n\nBình Minh - Trần Nhung\n",
+                    encoding="utf-8")
+    doc_id = import_paths(store, [path]).document_ids[0]
+    assert store.get_document(doc_id)["author"] == "Bình Minh - Trần Nhung"
+
+
+def test_migrations_upgrade_an_older_database(tmp_path):
+    from corpus.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    conn.close()
+    with Store(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert "author" in [r[1] for r in s.conn.execute("PRAGMA table_info(documents)")]
