@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.schema import migrate
+from nlp.normalize import match_key, number_key
 
 FACT_TABLES = ("doc_refs", "models", "model_counts", "figures", "places")
 
@@ -97,8 +98,6 @@ class Store:
         version = ex.get("extractor_version", "unknown")
         for table in FACT_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
-        from nlp.normalize import match_key, number_key  # pure helpers, no models
-
         rows = {
             "doc_refs": [(r["number"], number_key(r["number"]), r.get("type"), r.get("date"), r.get("issuer"),
                           int(bool(r.get("own"))), r.get("text")) for r in ex.get("doc_refs", [])],
@@ -235,8 +234,6 @@ class Store:
 
 
 def _document_fields(document, extraction: dict | None) -> tuple:
-    from nlp.normalize import number_key
-
     ex = extraction or {}
     number = ex.get("number")
     return (document.content_hash, document.media_type, ex.get("kind") or document.kind or "article",

@@ -86,8 +86,10 @@ def _closes_name(tail: str) -> bool:
     if not m:
         return False
     head = tail[:m.start()].rstrip()
-    # Two capitalized words after the start of a sentence are a name; one may just open the sentence.
-    return bool(head) and not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2 and bool(head)
+    if not head:
+        return False
+    # After a sentence end one capitalized word may just open the sentence; two make a name.
+    return not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2
 
 
 def _words_after(rest: str, limit: int = 6) -> list[re.Match]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from nlp import dates
 from nlp.docrefs import SYMBOL, TYPE_WORDS, clean_number, type_codes, parse_number
-from nlp.normalize import fold
 
 MOTTO = re.compile(r"c[oộ]ng\s+h[oò]a\s+x[aã]\s+h[oộ]i\s+ch[uủ]\s+ngh[iĩ]a\s+vi[eệ]t\s+nam|độc\s+lập\s*-\s*tự\s+do\s*-\s*"
                    r"hạnh\s+phúc", re.IGNORECASE)
@@ -95,7 +94,3 @@ def from_fields(fields: dict, text: str) -> Header | None:
     return Header(number, doc_type, fields.get("issuer") or (parsed.issuer if parsed else None),
                   fields.get("date") or (parsed.date if parsed else None),
                   fields.get("place") or (parsed.place if parsed else None), subject, title, start, end)
-
-
-def looks_like_directive(text: str) -> bool:
-    return parse_header(text) is not None or bool(re.search(r"nơi\s+nhận\s*:", fold(text[-3000:])))

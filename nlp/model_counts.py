@@ -43,10 +43,6 @@ class ModelCount:
         return data
 
 
-def _between(text: str, sentence: Span, a: int, b: int) -> str:
-    return text[a:b] if a <= b else "\x00"
-
-
 def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMention]) -> list[ModelCount]:
     if not mentions or not counts:
         return []
@@ -65,7 +61,7 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
             linked[i] = [m.name for m in _joined_back(text, owners[i], mentions, targeted)]
     for i in range(len(counts) - 2, -1, -1):
         nxt = counts[i + 1]
-        if i not in linked and i + 1 in linked and _CHAIN.match(_between(text, sentence, counts[i].end, nxt.start)):
+        if i not in linked and i + 1 in linked and _CHAIN.match(text[counts[i].end:nxt.start]):
             linked[i] = linked[i + 1]
     _link_single_model(sentence, counts, mentions, linked)
     _drop_percentages(counts, linked)

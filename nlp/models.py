@@ -43,10 +43,6 @@ class Model:
     aliases: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
 
-    @property
-    def key(self) -> str:
-        return match_key(self.name)
-
     def as_dict(self) -> dict:
         return {"name": self.name, "canonical": self.canonical, "aliases": self.aliases,
                 "mentions": [[m.start, m.end] for m in self.mentions]}

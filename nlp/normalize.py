@@ -16,9 +16,6 @@ from nlp.resources import read_table
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
 
-OPEN_QUOTES = "“\"'‘«„‹"
-CLOSE_QUOTES = "”\"'’»“‹›"
-_QUOTE_MAP = str.maketrans({c: '"' for c in "“”„«»‹›"} | {c: "'" for c in "‘’‚"})
 
 
 def nfc(text: str) -> str:
@@ -40,10 +37,6 @@ def fold(text: str) -> str:
 
 def squeeze(text: str) -> str:
     return " ".join((text or "").split())
-
-
-def plain_quotes(text: str) -> str:
-    return (text or "").translate(_QUOTE_MAP)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask
 
@@ -30,7 +29,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (search.bp, documents.bp, models.bp, export.bp, api.bp):
         app.register_blueprint(blueprint)
     return app
-
-
-def template_folder() -> Path:
-    return Path(__file__).parent / "templates"
