@@ -10,7 +10,7 @@ from corpus import NotFound
 from search_app.db import get_engine, get_store
 from search_app.engine import FILTERS, IndexBuilding, IndexMissing
 from search_app.model_data import model_groups
-from search_app.model_groups import group_of_key
+from corpus.model_groups import group_of_key
 from search_app.security import safe_url
 
 FACET_LABELS = {"kind": "Loại", "year": "Năm", "province": "Tỉnh, thành phố", "issuer": "Cơ quan ban hành",

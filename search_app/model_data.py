@@ -9,7 +9,7 @@ from flask import current_app, request
 from corpus import NotFound
 from nlp.normalize import fold
 from search_app.db import get_store
-from search_app.model_groups import ModelGroup, find_group, group_models, matching_groups
+from corpus.model_groups import ModelGroup, find_group, group_models, matching_groups
 from search_app.scoring import date_bound
 
 MODEL_FILTERS = ("province", "year", "from", "to")
