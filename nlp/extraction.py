@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nlp import counts as counts_mod
-from nlp import dates, docrefs, header, model_counts, models, places, tables
-from nlp.segment import Span, sentences, statements
+from nlp import dates, docrefs, header, model_counts, models, places, status, tables
+from nlp.segment import Span, paragraphs, sentences, statements
 
-EXTRACTOR_VERSION = "nlp-0.1.0"
+EXTRACTOR_VERSION = "nlp-0.2.0"
 AREA_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã")
 
 
@@ -81,27 +81,63 @@ def extract(document: DocumentLike) -> Extraction:
         published=getattr(document, "published", None) or (head.date if head else dates.page_date(text)),
         number=head.number if head else None, issuer=head.issuer if head else None,
     )
-    result.doc_refs = _doc_refs(text, spans, head)
+    all_refs = docrefs.find_doc_refs(text)
+    result.doc_refs = _doc_refs(text, spans, head, all_refs)
     mentions = models.find_model_mentions(spans)
     result.models = [m.as_dict() for m in models.group_models(mentions, text)]
     found_places = places.group_places(places.find_place_mentions(text))
     result.places = [p.as_dict() for p in found_places]
-    result.figures, result.model_counts = _counts(text, spans, mentions, found_places)
-    _add_table_counts(result, text, spans, mentions)
+    context = status.document_context(text, kind, result.number, result.title, result.published)
+    scope = Scope(text, found_places, _issuer_area(result.issuer, found_places) or _document_area(found_places, result.title))
+    masked = [(r.start, r.end) for r in all_refs]  # "Kế hoạch … ngày 13/4/2018": not the time of a count
+    result.figures, result.model_counts = _counts(text, spans, mentions, scope, context, masked)
+    _add_table_counts(result, text, spans, mentions, scope, context)
     return result
 
 
-def _add_table_counts(result: Extraction, text: str, spans: list[Span], mentions) -> None:
+@dataclass
+class Scope:
+    """Where the places of a document are, and the area the whole document covers."""
+    text: str
+    places: list
+    area: str | None
+
+
+def _add_table_counts(result: Extraction, text: str, spans: list[Span], mentions, scope: Scope,
+                      context: status.Context) -> None:
     for cell in tables.read_tables(text, mentions):
         sentence = _sentence_of(spans, cell.count.start)
         result.figures.append(_provenance(cell.count.as_dict(), sentence))
-        if cell.model:
-            linked = model_counts.ModelCount(cell.model, cell.count, cell.place)
-            result.model_counts.append(_provenance(linked.as_dict(), sentence))
+        if not cell.model:
+            continue
+        place = scope.area if cell.footer else _row_place(cell.place)
+        linked = model_counts.ModelCount(cell.model, cell.count, place)
+        item = linked.as_dict()
+        item["status"] = status.status_of(cell.column, 0, len(cell.column), len(cell.column), context)
+        # A caption's year ("Bảng chỉ tiêu … năm 2023") dates a plan's targets, not what exists already.
+        label = cell.column + (" " + cell.caption if item["status"] == status.TARGET else "")
+        times = status.times_in(label, 0, len(label), [])
+        item["as_of"] = times[-1].value if times else _fallback_time(item["status"], context)
+        if cell.footer:
+            item["footer"] = True
+        result.model_counts.append(_provenance(item, sentence))
 
 
-def _doc_refs(text: str, spans: list[Span], head: header.Header | None) -> list[dict]:
-    refs = docrefs.unique_refs(docrefs.find_doc_refs(text))
+def _row_place(cell: str | None) -> str | None:
+    """ "Thị trấn Vôi" -> "thị trấn Vôi": a row's place written like the text's places."""
+    if not cell:
+        return None
+    m = re.match(r"(thành phố|thị trấn|thị xã|tỉnh|huyện|quận|xã|phường|thôn|bản|ấp|khu phố|tổ dân phố)\s+(.+)$",
+                 cell, re.IGNORECASE)
+    return f"{m.group(1).lower()} {m.group(2)}" if m else cell
+
+
+def _fallback_time(kind: str, context: status.Context) -> str | None:
+    return (context.plan_year or context.date) if kind == status.TARGET else context.date
+
+
+def _doc_refs(text: str, spans: list[Span], head: header.Header | None, found: list) -> list[dict]:
+    refs = docrefs.unique_refs(list(found))
     if head:
         own = next((r for r in refs if r.number == head.number), None)
         if own is None:
@@ -117,10 +153,14 @@ def _doc_refs(text: str, spans: list[Span], head: header.Header | None) -> list[
     return out
 
 
-def _counts(text, spans, mentions, found_places) -> tuple[list[dict], list[dict]]:
+def _counts(text, spans, mentions, scope: Scope, context: status.Context, masked) -> tuple[list[dict], list[dict]]:
     figures, linked = [], []
-    area = _document_area(found_places)
+    paragraph_ends = [p.end for p in paragraphs(text)]
+    last_model, paragraph_end = None, -1
     for sentence in spans:
+        if sentence.start > paragraph_end:
+            paragraph_end = next((end for end in paragraph_ends if end >= sentence.start), len(text))
+            last_model = None  # a count refers back only within its paragraph
         sentence_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
         for statement in statements(sentence):
             found = counts_mod.find_counts(statement.text, statement.start)
@@ -128,27 +168,80 @@ def _counts(text, spans, mentions, found_places) -> tuple[list[dict], list[dict]
                 count.text = _phrase(text, statement, count.start, count.end)
                 figures.append(_provenance(count.as_dict(), sentence))
             statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
-            for mc in model_counts.link(text, statement, found, statement_mentions):
-                mc.place = _place_in(text, sentence, mc.count.end, found_places) or area
-                linked.append(_provenance(mc.as_dict(), sentence))
+            tied = model_counts.link(text, statement, found, statement_mentions)
+            if not statement_mentions and last_model and found:
+                tied = model_counts.refer_back(text, statement, found, last_model, set())
+            for mc in _with_meaning(text, sentence, statement, found, tied, context, masked):
+                mc["place"] = _place_in(text, statement, mc["start"], mc["end"], scope)
+                linked.append(_provenance(mc, sentence))
+            if statement_mentions:
+                last_model = statement_mentions[-1].name
     return figures, linked
 
 
-def _place_in(text: str, sentence: Span, count_end: int, found_places: list[places.Place]) -> str | None:
-    """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở",
-    else the first place the sentence names."""
-    inside = sorted(((start, p) for p in found_places for start, _ in p.mentions
-                     if sentence.start <= start < sentence.end and p.level in AREA_LEVELS + ("xã", "phường", "thị trấn")),
-                    key=lambda pair: pair[0])
+def _with_meaning(text, sentence: Span, statement: Span, found, tied, context: status.Context, masked) -> list[dict]:
+    """Each model count with its status and as_of, read from the words nearest to it."""
+    out, previous = [], {}
+    order = {id(c): i for i, c in enumerate(found)}
+    for mc in sorted(tied, key=lambda m: m.count.start):
+        count = mc.count
+        i = order[id(count)]
+        clause_start = found[i - 1].end if i > 0 else statement.start
+        inherited = previous.get(i - 1) if i > 0 and _joined(text, found[i - 1], count) else None
+        kind = status.status_of(text, clause_start, count.start, count.end, context, inherited)
+        when = status.as_of(text, (statement.start, statement.end), sentence.start, count.start, count.end,
+                            kind, context, masked)
+        if kind != status.TARGET and status.later_than(when, context.date):
+            kind = status.TARGET  # a time after the document's own can only be planned
+        previous[i] = kind
+        item = mc.as_dict()
+        item.update(status=kind, as_of=when)
+        out.append(item)
+    return out
+
+
+def _joined(text: str, a, b) -> bool:
+    return bool(re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", text[a.end:b.start]))
+
+
+AREA_PATTERN = re.compile(r"(?:địa\s+bàn|tại|ở|trên)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _place_in(text: str, statement: Span, count_start: int, count_end: int, scope: Scope) -> str | None:
+    """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở" after
+    the count, else the nearest place named before it in the statement, else the document's area."""
+    inside = sorted(((start, p) for p in scope.places for start, _ in p.mentions
+                     if statement.start <= start < statement.end), key=lambda pair: pair[0])
     for start, place in inside:
-        if start >= count_end and re.search(r"(?:địa\s+bàn|tại|ở)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$",
-                                             text[max(count_end, start - 30):start]):
+        if start >= count_end and AREA_PATTERN.search(text[max(count_end, start - 30):start]):
             return f"{place.level} {place.name}"
-    return f"{inside[0][1].level} {inside[0][1].name}" if inside else None
+    before = [p for start, p in inside if start < count_start]
+    if before:
+        return f"{before[-1].level} {before[-1].name}"
+    return scope.area
 
 
-def _document_area(found_places: list[places.Place]) -> str | None:
-    ranked = [p for level in AREA_LEVELS for p in found_places if p.level == level]
-    if not ranked:
+_ISSUER_AREA = re.compile(r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+([^\W\d_][\w\s]*?)(?=\s+(?:CÔNG AN|"
+                          r"UBND|ỦY BAN|BAN|ĐẢNG|HỘI|CỘNG HÒA)|\s*$)")
+
+
+def _issuer_area(issuer: str | None, found_places: list[places.Place]) -> str | None:
+    """A directive covers its issuer's area: "CÔNG AN TỈNH QUẢNG TRỊ CÔNG AN HUYỆN CAM LỘ" -> huyện Cam Lộ."""
+    matches = list(_ISSUER_AREA.finditer(issuer or ""))
+    if not matches:
         return None
+    level, name = matches[-1].group(1).lower(), " ".join(matches[-1].group(2).split())
+    known = next((p for p in found_places if p.level == level and p.name.upper() == name), None)
+    return f"{level} {known.name if known else name.title()}"
+
+
+def _document_area(found_places: list[places.Place], title: str | None = None) -> str | None:
+    """The area an article is about: the one its title names, else the most named area."""
+    areas = [p for p in found_places if p.level in AREA_LEVELS]
+    if not areas:
+        return None
+    titled = [p for p in areas if title and p.name in title]
+    if titled:
+        return f"{titled[-1].level} {titled[-1].name}"
+    ranked = sorted(areas, key=lambda p: (-len(p.mentions), AREA_LEVELS.index(p.level)))
     return f"{ranked[0].level} {ranked[0].name}"

@@ -28,8 +28,15 @@ _WITH = re.compile(r"^[”\"’»]?\s*,?\s*(?:với|gồm|có)\s+(?:(?:tổng\s+
 _CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re.IGNORECASE)
 _JOINED = re.compile(r"^[”\"’»]?\s*(?:,|và|,\s*và)\s*(?:mô\s+hình\s*)?[“\"«‘]?$", re.IGNORECASE)
 # Units that carry a model: places and groups where it is built, not people it rewards.
-CARRIERS = re.compile(r"^(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|làng|xóm|ấp|khu|điểm|địa bàn|"
-                      r"dòng họ|giáo xứ|trường|chợ|tuyến|mô hình)(?!\w)", re.IGNORECASE)
+CARRIERS = re.compile(r"^(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|buôn|làng|xóm|ấp|khu|khối|điểm|"
+                      r"địa bàn|dòng họ|giáo xứ|giáo họ|họ đạo|trường|chợ|tuyến|bến|cơ sở|doanh nghiệp|nhóm|"
+                      r"huyện|quận|thị xã|mô hình)(?!\w)", re.IGNORECASE)
+# A statement that names no model but refers back to one: "mô hình đã có ở 14 bến đò", "mô hình này".
+_BACK_REFERENCE = re.compile(r"(?<!\w)mô\s+hình(?:\s+(?:này|trên|nói\s+trên|đó|điểm))?(?!\s*[“\"«‘:]|\s+(?-i:[A-ZĐ\d]))"
+                             r"(?!\s+(?:tự\s+quản|điển\s+hình|khác|mới|hiệu\s+quả))", re.IGNORECASE)
+_EXPLICIT_BACK = re.compile(r"mô\s+hình\s+(?:này|trên|nói\s+trên|đó)(?!\w)", re.IGNORECASE)
+# "54 thôn và 6 tổ dân phố": counts joined in one statement share their model.
+_COUNTS_JOINED = re.compile(r"^\s*(?:,|và|,\s*và|cùng|cùng\s+với)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -64,6 +71,7 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
         if i not in linked and i + 1 in linked and _CHAIN.match(text[counts[i].end:nxt.start]):
             linked[i] = linked[i + 1]
     _link_single_model(sentence, counts, mentions, linked)
+    _link_joined(text, counts, linked)
     _drop_percentages(counts, linked)
     return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]
 
@@ -140,3 +148,38 @@ def is_instance_unit(unit: str, model: str) -> bool:
     head noun opens the model's name."""
     head = unit.lower().replace(",", " ").split()[-1]
     return head not in _NOT_CONTENT and head in model.lower().split()[:2]
+
+
+def _link_joined(text: str, counts: list[Count], linked: dict[int, list[str]]) -> None:
+    """ "54 thôn và 6 tổ dân phố xây dựng mô hình X": the joined count of places is X's too."""
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(counts) - 1):
+            a, b = counts[i], counts[i + 1]
+            if (i in linked) == (i + 1 in linked) or not _COUNTS_JOINED.match(text[a.end:b.start]):
+                continue
+            new = i + 1 if i in linked else i
+            if counts[new].whole or counts[new].unit == "%" or not CARRIERS.match(counts[new].unit):
+                continue
+            linked[new] = linked[i if new == i + 1 else i + 1]
+            changed = True
+
+
+def refer_back(text: str, statement: Span, counts: list[Count], model: str, taken: set[int]) -> list[ModelCount]:
+    """Counts of a statement that names no model, tied to the model last named in the paragraph:
+    "đến nay mô hình đã có ở 14 bến đò", "toàn quận có 90 tuyến hẻm" for a model about tuyến hẻm."""
+    cue = _BACK_REFERENCE.search(statement.text)
+    explicit = bool(_EXPLICIT_BACK.search(statement.text))
+    linked: dict[int, list[str]] = {}
+    for i, count in enumerate(counts):
+        if id(count) in taken or count.whole or count.unit == "%":
+            continue
+        carrier = bool(CARRIERS.match(count.unit)) and (count.unit.lower() != "mô hình" or explicit)
+        own_unit = is_instance_unit(count.unit, model)
+        # Without a word for the model, only its own places and groups ("các tổ", "tuyến hẻm") refer back;
+        # devices and people ("13 camera", "52 phụ nữ") need "mô hình" to say whose they are.
+        if (own_unit and carrier) or (cue and (carrier or own_unit)):
+            linked[i] = [model]
+    _link_joined(text, counts, linked)
+    return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]

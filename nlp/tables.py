@@ -16,11 +16,19 @@ NUMBER_CELL = re.compile(r"^\s*(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*$")
 ROW_NUMBER_HEADERS = {"tt", "stt", "số tt", "thứ tự"}
 
 
+# A footer row counts the table's whole scope, not a place called "Tổng cộng".
+FOOTER = re.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:tỉnh|huyện|quận|thành\s+phố|thị\s+xã|xã))\s*:?\s*$",
+                    re.IGNORECASE)
+
+
 @dataclass
 class TableCount:
     count: Count
     place: str | None
     model: str | None
+    footer: bool = False
+    column: str = ""       # the column's header: "Số điểm hiện có", "Chỉ tiêu lắp mới năm 2023"
+    caption: str = ""
 
 
 @dataclass
@@ -63,12 +71,15 @@ def read_tables(text: str, mentions: list[ModelMention]) -> list[TableCount]:
                           if table.caption and table.caption[0] <= m.start < table.caption[1]}
         model = next(iter(caption_models.values())) if len(caption_models) == 1 else None
         for _, cells in table.rows:
-            found.extend(_row_counts(cells, table.header, unit_match.group(1) if unit_match else None, model))
+            for cell in _row_counts(cells, table.header, unit_match.group(1) if unit_match else None, model):
+                cell.caption = caption
+                found.append(cell)
     return found
 
 
 def _row_counts(cells, header, caption_unit, model) -> list[TableCount]:
     place = next((c for c, _ in cells if c and not NUMBER_CELL.match(c)), None)
+    footer = bool(place and FOOTER.match(place))
     out = []
     for i, (cell, start) in enumerate(cells):
         m = NUMBER_CELL.match(cell)
@@ -80,5 +91,5 @@ def _row_counts(cells, header, caption_unit, model) -> list[TableCount]:
             continue
         count = Count(parse_number(m.group(1), m.group(2)), unit, start, start + len(cell), start + len(cell),
                       text=" | ".join(c for c, _ in cells if c))
-        out.append(TableCount(count, place, model))
+        out.append(TableCount(count, None if footer else place, model, footer, header[i].strip() if i < len(header) else ""))
     return out

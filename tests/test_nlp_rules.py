@@ -238,9 +238,11 @@ def test_table_rows_give_counts_with_place_unit_and_model():
             "2 | Xã Tân Dĩnh | 7 | 5\n"
             "Các đơn vị báo cáo kết quả.")
     result = extract(Doc("t", text))
-    cells = [(c["model"], c["value"], c["unit"], c["place"]) for c in result.model_counts]
-    assert cells == [("Camera an ninh", 12, "điểm", "Thị trấn Vôi"), ("Camera an ninh", 8, "điểm", "Thị trấn Vôi"),
-                     ("Camera an ninh", 7, "điểm", "Xã Tân Dĩnh"), ("Camera an ninh", 5, "điểm", "Xã Tân Dĩnh")]
+    cells = [(c["model"], c["value"], c["unit"], c["place"], c["status"]) for c in result.model_counts]
+    assert cells == [("Camera an ninh", 12, "điểm", "thị trấn Vôi", "achieved"),
+                     ("Camera an ninh", 8, "điểm", "thị trấn Vôi", "target"),
+                     ("Camera an ninh", 7, "điểm", "xã Tân Dĩnh", "achieved"),
+                     ("Camera an ninh", 5, "điểm", "xã Tân Dĩnh", "target")]
     assert sorted(f["value"] for f in result.figures) == [5, 7, 8, 12]
 
 
