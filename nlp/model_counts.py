@@ -28,7 +28,7 @@ _WITH = re.compile(r"^[”\"’»]?\s*,?\s*(?:với|gồm|có)\s+(?:(?:tổng\s+
 _CHAIN = re.compile(r"^\s*(?:thuộc|tại|ở|của|trong|gồm|với)\s+$", re.IGNORECASE)
 _JOINED = re.compile(r"^[”\"’»]?\s*(?:,|và|,\s*và)\s*(?:mô\s+hình\s*)?[“\"«‘]?$", re.IGNORECASE)
 # Units that carry a model: places and groups where it is built, not people it rewards.
-CARRIERS = re.compile(r"^(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|buôn|làng|xóm|ấp|khu|khối|điểm|"
+CARRIERS = re.compile(r"^(?!trường\s+hợp|tổ\s+chức|đội\s+viên|nhóm\s+(?:thanh\s+niên|đối\s+tượng|người))(?:ban|tổ|cụm|đội|câu lạc bộ|xã|phường|thị trấn|thôn|bản|buôn|làng|xóm|ấp|khu|khối|điểm|"
                       r"địa bàn|dòng họ|giáo xứ|giáo họ|họ đạo|trường|chợ|tuyến|bến|cơ sở|doanh nghiệp|nhóm|"
                       r"huyện|quận|thị xã|mô hình)(?!\w)", re.IGNORECASE)
 # A statement that names no model but refers back to one: "mô hình đã có ở 14 bến đò", "mô hình này".

@@ -12,10 +12,12 @@ from functools import lru_cache
 from nlp.resources import read_table
 
 # Old-style tone placement (hoà, thuỷ) -> new style (hòa, thủy), only at the
-# end of a syllable and never after "q" (quý keeps its tone on y).
+# end of a syllable and never after "q" (quý keeps its tone on y). In NFD the
+# dot below (class 220) sorts before a circumflex, breve or horn (230, 216), so
+# "luật" is "lua\u0323\u0302t": the tone must be followed by neither a letter
+# nor another combining mark, or "luật" would become "lụât".
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
-_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_])")
-
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([" + _TONES + r"])(?![^\W\d_]|[\u0300-\u036f])")
 
 
 def nfc(text: str) -> str:
@@ -54,6 +56,7 @@ def expand_abbreviations(text: str) -> str:
     return _abbreviation_pattern().sub(lambda m: abbreviations()[m.group(1)], text)
 
 
+@lru_cache(maxsize=16384)  # model names recur in every grouping comparison
 def canonical(text: str) -> str:
     """Canonical form of a name: NFC, new-style tones, abbreviations expanded, lower case."""
     text = expand_abbreviations(unify_tones(nfc(text)))
@@ -61,6 +64,7 @@ def canonical(text: str) -> str:
     return squeeze(re.sub(r"\s*,\s*", ", ", text)).strip(" ,;:.-")
 
 
+@lru_cache(maxsize=16384)
 def match_key(text: str) -> str:
     """Accent- and punctuation-free key of a canonical form, for grouping variants."""
     return squeeze(re.sub(r"[^\w%]+", " ", fold(canonical(text))))
