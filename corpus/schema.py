@@ -98,6 +98,32 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN author TEXT;
     """,
+    # 5: what a model count means (replication.md) and the replication table derived from the counts.
+    # Derived tables are rebuilt from the facts whenever they change; nothing edits them by hand.
+    """
+    ALTER TABLE model_counts ADD COLUMN status TEXT;
+    ALTER TABLE model_counts ADD COLUMN as_of TEXT;
+    ALTER TABLE model_counts ADD COLUMN footer INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE figures ADD COLUMN place TEXT;
+    CREATE TABLE model_groups (
+        model_key TEXT PRIMARY KEY, model_id TEXT NOT NULL, name TEXT NOT NULL
+    );
+    CREATE TABLE model_summaries (
+        model_id TEXT PRIMARY KEY, name TEXT NOT NULL, variants TEXT NOT NULL, keys TEXT NOT NULL,
+        documents INTEGER NOT NULL, copies INTEGER NOT NULL, counts INTEGER NOT NULL, scopes INTEGER NOT NULL,
+        provinces TEXT NOT NULL
+    );
+    CREATE TABLE replication (
+        id INTEGER PRIMARY KEY,
+        model_id TEXT NOT NULL, model TEXT NOT NULL, scope TEXT, scope_key TEXT NOT NULL, level TEXT,
+        province TEXT, district TEXT, unit TEXT NOT NULL, value REAL, as_of TEXT, status TEXT NOT NULL,
+        partial INTEGER NOT NULL DEFAULT 0, children INTEGER NOT NULL DEFAULT 0,
+        target TEXT, history TEXT NOT NULL, sources TEXT NOT NULL, lat REAL, lon REAL
+    );
+    CREATE INDEX replication_model ON replication(model_id);
+    CREATE TABLE derived_state (name TEXT PRIMARY KEY, dirty INTEGER NOT NULL, built_at TEXT);
+    INSERT INTO derived_state VALUES ('replication', 1, NULL);
+    """,
 ]
 
 

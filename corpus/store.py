@@ -103,17 +103,18 @@ class Store:
                           int(bool(r.get("own"))), r.get("text")) for r in ex.get("doc_refs", [])],
             "models": [(m["name"], m["canonical"], match_key(m["name"]), json.dumps(m.get("aliases", []), ensure_ascii=False),
                         json.dumps(m.get("mentions", []))) for m in ex.get("models", [])],
-            "model_counts": [(c["model"], match_key(c["model"]), c["value"], c.get("unit"), c.get("place"), c.get("text"))
+            "model_counts": [(c["model"], match_key(c["model"]), c["value"], c.get("unit"), c.get("place"), c.get("text"),
+                              c.get("status"), c.get("as_of"), int(bool(c.get("footer"))))
                              for c in ex.get("model_counts", [])],
-            "figures": [(f["value"], f["unit"], f.get("text")) for f in ex.get("figures", [])],
+            "figures": [(f["value"], f["unit"], f.get("text"), f.get("place")) for f in ex.get("figures", [])],
             "places": [(p["name"], p["level"], p.get("province"), p.get("district"), p.get("lat"), p.get("lon"),
                         json.dumps(p.get("mentions", []))) for p in ex.get("places", [])],
         }
         columns = {
             "doc_refs": "number, number_key, type, date, issuer, is_own, text",
             "models": "name, canonical, model_key, aliases, mentions",
-            "model_counts": "model, model_key, value, unit, place, text",
-            "figures": "value, unit, text",
+            "model_counts": "model, model_key, value, unit, place, text, status, as_of, footer",
+            "figures": "value, unit, text, place",
             "places": "name, level, province, district, lat, lon, mentions",
         }
         for table in FACT_TABLES:
@@ -124,6 +125,7 @@ class Store:
                 f"INSERT INTO {table}({cols}) VALUES ({marks})",
                 [(*row, doc_id, *_span(item), version) for row, item in zip(rows[table], items)])
         self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?", (version, _now(), doc_id))
+        self.conn.execute("UPDATE derived_state SET dirty = 1 WHERE name = 'replication'")
 
     def get_document(self, document_id: int) -> dict:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from nlp import counts as counts_mod
 from nlp import dates, docrefs, header, model_counts, models, places, status, tables
+from nlp.gazetteer import gazetteer
 from nlp.segment import Span, paragraphs, sentences, statements
 
 EXTRACTOR_VERSION = "nlp-0.2.0"
@@ -166,7 +167,9 @@ def _counts(text, spans, mentions, scope: Scope, context: status.Context, masked
             found = counts_mod.find_counts(statement.text, statement.start)
             for count in found:
                 count.text = _phrase(text, statement, count.start, count.end)
-                figures.append(_provenance(count.as_dict(), sentence))
+                figure = _provenance(count.as_dict(), sentence)
+                figure["place"] = _place_in(text, statement, count.start, count.end, scope, fallback=False)
+                figures.append(figure)
             statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
             tied = model_counts.link(text, statement, found, statement_mentions)
             if not statement_mentions and last_model and found:
@@ -207,7 +210,8 @@ def _joined(text: str, a, b) -> bool:
 AREA_PATTERN = re.compile(r"(?:địa\s+bàn|tại|ở|trên)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _place_in(text: str, statement: Span, count_start: int, count_end: int, scope: Scope) -> str | None:
+def _place_in(text: str, statement: Span, count_start: int, count_end: int, scope: Scope,
+              fallback: bool = True) -> str | None:
     """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở" after
     the count, else the nearest place named before it in the statement, else the document's area."""
     inside = sorted(((start, p) for p in scope.places for start, _ in p.mentions
@@ -218,21 +222,27 @@ def _place_in(text: str, statement: Span, count_start: int, count_end: int, scop
     before = [p for start, p in inside if start < count_start]
     if before:
         return f"{before[-1].level} {before[-1].name}"
-    return scope.area
+    return scope.area if fallback else None
 
 
 _ISSUER_AREA = re.compile(r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+([^\W\d_][\w\s]*?)(?=\s+(?:CÔNG AN|"
                           r"UBND|ỦY BAN|BAN|ĐẢNG|HỘI|CỘNG HÒA)|\s*$)")
 
 
+_NOT_IN_NAMES = {"VÀ", "CỦA", "VỀ", "HỘI", "CHỦ", "NGHĨA", "PHÒNG", "CHỐNG", "TỆ", "NẠN"}
+
+
 def _issuer_area(issuer: str | None, found_places: list[places.Place]) -> str | None:
     """A directive covers its issuer's area: "CÔNG AN TỈNH QUẢNG TRỊ CÔNG AN HUYỆN CAM LỘ" -> huyện Cam Lộ."""
-    matches = list(_ISSUER_AREA.finditer(issuer or ""))
-    if not matches:
-        return None
-    level, name = matches[-1].group(1).lower(), " ".join(matches[-1].group(2).split())
-    known = next((p for p in found_places if p.level == level and p.name.upper() == name), None)
-    return f"{level} {known.name if known else name.title()}"
+    for m in reversed(list(_ISSUER_AREA.finditer(issuer or ""))):
+        level, name = m.group(1).lower(), " ".join(m.group(2).split())
+        known = next((p for p in found_places if p.level == level and p.name.upper() == name), None)
+        if known:
+            return f"{level} {known.name}"
+        words = name.split()
+        if gazetteer().knows(level, name.title()) or (len(words) <= 3 and not set(words) & _NOT_IN_NAMES):
+            return f"{level} {name.title()}"  # but "… TỆ NẠN XÃ HỘI VÀ XÂY DỰNG …" is no commune
+    return None
 
 
 def _document_area(found_places: list[places.Place], title: str | None = None) -> str | None:

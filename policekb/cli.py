@@ -56,8 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_options(p)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("export", help="export figures and model counts with their sources")
-    p.add_argument("format", choices=["csv"])
+    p = sub.add_parser("replication", help="print the replication table: per model, scope and unit the latest "
+                       "achieved count, with its target, history and sources",
+                       description="Print the replication table (see replication.md). By default only the latest "
+                       "achieved rows; --all adds rows that only have targets or increases.",
+                       epilog="example: policekb replication --model 'camera an ninh' --format csv > camera.csv")
+    p.add_argument("--model", metavar="TEXT", help="only models whose name contains these words (accents ignored)")
+    p.add_argument("--all", action="store_true", help="also rows with only targets or increases")
+    p.add_argument("--format", choices=["table", "jsonl", "csv", "xlsx"], default="table", help="default: table")
+    p.add_argument("-o", "--output", help="file to write (default: standard output; required for xlsx on a terminal)")
+    p.set_defaults(func=cmd_replication)
+
+    p = sub.add_parser("export", help="export facts (one row per fact) or the replication table",
+                       description="Export the facts (a model count with its model, other figures on their own) "
+                       "or the replication table, as CSV (UTF-8 with BOM), XLSX or JSON Lines.",
+                       epilog="examples: policekb export facts --format xlsx -o facts.xlsx; "
+                       "policekb export replication --model 'tiếng kẻng' -o keng.csv")
+    p.add_argument("what", choices=["facts", "replication", "csv", "xlsx"],
+                   help="facts or replication ('csv' and 'xlsx' alone mean the facts in that format)")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="default: csv, or from the -o file's suffix")
+    p.add_argument("--model", metavar="TEXT", help="only these models")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
 
@@ -113,6 +131,8 @@ def cmd_crawl(args, home: Home) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from policekb.pipeline import refresh_derived
+
     with _store(home) as store:
         if args.reparse:
             stats = reparse(store, args.source, args.since)
@@ -126,6 +146,7 @@ def cmd_crawl(args, home: Home) -> int:
                       f"{stats.failed} failed, {stats.skipped} skipped by robots.txt, {stats.queued} queued")
         if ids and not update_index(store, home.index, ids):
             print("no search index yet; run `policekb index` to build it")
+        refresh_derived(store)
     if interrupted:
         print("interrupted; run the same command again to resume", file=sys.stderr)
         return 130
@@ -179,18 +200,88 @@ def cmd_serve(args, home: Home) -> int:
     return 0
 
 
-def cmd_export(args, home: Home) -> int:
-    from corpus import Store
-    from search_app.csv_export import csv_lines
+def cmd_replication(args, home: Home) -> int:
+    from corpus import answers, derived
 
-    with Store(home.database) as store:
-        lines = csv_lines(store.export_rows())
-        if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as fh:
-                fh.writelines(lines)
+    if not home.database.exists():
+        print(f"error: no knowledge base at {home.database}", file=sys.stderr)
+        return 1
+    with _store(home) as store:
+        derived.rebuild_if_stale(store)
+        ids = answers.find_models(store, args.model) if args.model else None
+        rows = answers.replication_rows(store, ids, include_all=args.all)
+    if args.format == "table":
+        _write_text(_table_lines(rows), args.output)
+        return 0
+    return _write_rows(rows, args.format, "replication", args.output)
+
+
+def _table_lines(rows: list[dict]):
+    yield f"{'model':32} {'scope':28} {'unit':16} {'value':>8} {'as_of':10} {'status':8} target  sources\n"
+    for r in rows:
+        target = f"{r['target']['value']:g}@{r['target']['as_of'] or '?'}" if r.get("target") else ""
+        value = "" if r["value"] is None else f"{r['value']:g}" + ("*" if r.get("partial") else "")
+        yield (f"{r['model'][:32]:32} {(r['scope'] or '—')[:28]:28} {r['unit'][:16]:16} {value:>8} "
+               f"{r['as_of'] or '':10} {r['status']:8} {target:7} {len(r['sources'])}\n")
+    if any(r.get("partial") for r in rows):
+        yield "* a sum over the places below it that state a figure (partial): no source states it\n"
+
+
+def cmd_export(args, home: Home) -> int:
+    from corpus import answers, derived
+
+    if not home.database.exists():
+        print(f"error: no knowledge base at {home.database}", file=sys.stderr)
+        return 1
+    what = "facts" if args.what in ("csv", "xlsx") else args.what
+    fmt = args.format or (args.what if args.what in ("csv", "xlsx") else None) or _suffix_format(args.output)
+    with _store(home) as store:
+        derived.rebuild_if_stale(store)
+        ids = answers.find_models(store, args.model) if args.model else None
+        if what == "replication":
+            rows = answers.replication_rows(store, ids)
         else:
-            sys.stdout.writelines(lines)
+            rows = list(answers.fact_rows(store, model_ids=ids))
+    return _write_rows(rows, fmt, what, args.output)
+
+
+def _suffix_format(output: str | None) -> str:
+    suffix = Path(output or "").suffix.lower().lstrip(".")
+    return suffix if suffix in ("xlsx", "jsonl") else "csv"
+
+
+def _write_rows(rows: list[dict], fmt: str, what: str, output: str | None) -> int:
+    from corpus import answers, exports
+
+    columns = exports.REPLICATION_COLUMNS if what == "replication" else exports.FACT_COLUMNS
+    if fmt == "xlsx":
+        if not output and sys.stdout.isatty():
+            print("error: an .xlsx file is binary: give -o FILE", file=sys.stderr)
+            return 2
+        flat = [answers.flat(r) for r in rows] if what == "replication" else rows
+        with (open(output, "wb") if output else sys.stdout.buffer) as fh:
+            exports.write_xlsx(flat, columns, fh, sheet_title=what)
+        return 0
+    if fmt == "jsonl":
+        _write_text((json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
+        return 0
+    flat = [answers.flat(r) for r in rows] if what == "replication" else rows
+    _write_text(exports.csv_lines(flat, columns), output)
     return 0
+
+
+def _write_text(lines, output: str | None) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(lines)
+        return
+    try:
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `policekb export … | head` ends quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def samples_dir() -> Path:

@@ -42,7 +42,15 @@ def import_paths(store: Store, paths: Iterable[str | Path]) -> ImportReport:
             _import_one(store, path, report, links)
         except (ParseError, OSError) as exc:
             report.failed.append((str(path), _reason(exc)))
+    refresh_derived(store)
     return report
+
+
+def refresh_derived(store: Store) -> None:
+    """The replication table and model summaries follow the facts (rebuilt only when they changed)."""
+    from corpus import derived
+
+    derived.rebuild_if_stale(store)
 
 
 def _import_one(store: Store, path: Path, report: ImportReport, links: DuplicateLinks) -> None:
@@ -81,6 +89,7 @@ def reextract(store: Store) -> int:
                             content_hash=row["content_hash"], title=None, published=None)
         store.replace_facts(row["id"], extract(document).as_dict())
         count += 1
+    refresh_derived(store)
     return count
 
 

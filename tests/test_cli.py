@@ -8,7 +8,6 @@ import pytest
 
 from policekb.cli import main, samples_dir
 
-FIELDS = ["fact", "model", "value", "unit", "place", "text", "document_id", "title", "published", "source"]
 
 
 def run(capsys, *argv):
@@ -29,10 +28,15 @@ def test_import_index_export(tmp_path, corpus_dir, capsys):
     assert run(capsys, "--home", home, "export", "csv", "-o", str(target))[0] == 0
     raw = target.read_bytes()
     assert raw.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), fieldnames=FIELDS))[1:]
-    camera = next(r for r in rows if r["fact"] == "model_count" and r["model"] == "Camera an ninh")
-    assert (camera["value"], camera["unit"]) == ("45", "điểm")
-    assert any(r["value"] == "120000000" and r["unit"] == "đồng" for r in rows)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    camera = [r for r in rows if r["Mô hình"] == "Camera an ninh" and r["Đơn vị"] == "điểm"]
+    # one row per fact: the count is a model count with its model, not also a bare figure
+    assert [(r["Loại"], r["Giá trị"]) for r in camera] == [("số liệu mô hình", "45")]
+    assert not [r for r in rows if r["Giá trị"] == "45" and r["Loại"] == "số liệu" and r["Đơn vị"] == "điểm"]
+    assert any(r["Giá trị"] == "120000000" and r["Đơn vị"] == "đồng" for r in rows)
+    # the whole sentence, and the file's name rather than where someone keeps it
+    assert camera[0]["Câu nguồn"].endswith(".") and len(camera[0]["Câu nguồn"]) > 40
+    assert all("/" not in r["Nguồn"] for r in rows)
 
 
 def test_import_reports_bad_files_and_keeps_going(tmp_path, corpus_dir, capsys):

@@ -1,0 +1,161 @@
+"""Derived data of the knowledge base: model groups, model summaries and the replication
+table. Rebuilt from the stored facts whenever they changed (import, crawl, reextract);
+pages and exports only read them."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from corpus import replication
+from corpus.model_groups import group_models
+from corpus.store import Store, _now
+from nlp.normalize import fold
+
+
+def is_stale(store: Store) -> bool:
+    row = store.conn.execute("SELECT dirty FROM derived_state WHERE name = 'replication'").fetchone()
+    return row is None or bool(row[0])
+
+
+def rebuild(store: Store) -> int:
+    """Recompute every derived table in one transaction; returns the number of replication rows."""
+    groups = group_models(store.model_variants(), store.model_document_ids())
+    group_of = {key: g for g in groups for key in g.keys}
+    clusters = copy_clusters(store)
+    facts = list(_facts(store, group_of, clusters))
+    rows = replication.build(facts)
+    with store.conn:
+        store.conn.execute("DELETE FROM model_groups")
+        store.conn.executemany("INSERT INTO model_groups VALUES (?, ?, ?)",
+                               [(key, g.id, g.name) for key, g in group_of.items()])
+        store.conn.execute("DELETE FROM replication")
+        store.conn.executemany(
+            "INSERT INTO replication(model_id, model, scope, scope_key, level, province, district, unit, value, as_of, "
+            "status, partial, children, target, history, sources, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_row_values(r) for r in rows])
+        store.conn.execute("DELETE FROM model_summaries")
+        store.conn.executemany("INSERT INTO model_summaries VALUES (?,?,?,?,?,?,?,?,?)",
+                               _summaries(store, groups, rows, clusters))
+        store.conn.execute("INSERT OR REPLACE INTO derived_state VALUES ('replication', 0, ?)", (_now(),))
+    return len(rows)
+
+
+def rebuild_if_stale(store: Store) -> bool:
+    if is_stale(store):
+        rebuild(store)
+        return True
+    return False
+
+
+def copy_clusters(store: Store) -> dict[int, int]:
+    """Document id -> the smallest id among its copies: the same content, or near-duplicates."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for a, b in store.conn.execute("SELECT document_id, other_id FROM near_duplicates"):
+        union(a, b)
+    for (ids,) in store.conn.execute("SELECT group_concat(id) FROM documents GROUP BY content_hash HAVING count(*) > 1"):
+        first, *rest = map(int, ids.split(","))
+        for other in rest:
+            union(first, other)
+    return {doc_id: find(doc_id) for (doc_id,) in store.conn.execute("SELECT id FROM documents")}
+
+
+def _facts(store: Store, group_of: dict, clusters: dict[int, int]):
+    places = _places(store)
+    for row in store.conn.execute(
+            "SELECT c.id, c.document_id, c.model_key, c.model, c.value, c.unit, c.place, c.status, c.as_of, "
+            "d.published, d.kind, d.source, substr(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start) "
+            "AS sentence, c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id"):
+        group = group_of.get(row["model_key"])
+        where = _resolve(row["place"], places.get(row["document_id"], {}), places.get(None, {}))
+        yield replication.Fact(
+            row["id"], row["document_id"], group.id if group else row["model_key"], group.name if group else row["model"],
+            row["value"], row["unit"] or "", row["place"], row["status"] or replication.ACHIEVED, row["as_of"],
+            row["published"], row["kind"], row["source"], " ".join((row["sentence"] or "").split()), row["start_offset"],
+            cluster=clusters.get(row["document_id"], row["document_id"]), **where)
+
+
+def _places(store: Store) -> dict:
+    """Resolved places by document and, under None, by name across documents (first resolution wins)."""
+    by_document: dict = defaultdict(dict)
+    district_levels: dict[tuple, str] = {}
+    rows = [dict(r) for r in store.conn.execute(
+        "SELECT document_id, name, level, province, district, lat, lon FROM places ORDER BY document_id, id")]
+    for r in rows:
+        if r["level"] in ("huyện", "quận", "thị xã", "thành phố") and r["province"]:
+            district_levels.setdefault((r["province"], r["name"]), r["level"])
+    for r in rows:
+        district = r["district"]
+        if district and r["level"] not in ("huyện", "quận", "thị xã", "thành phố", "tỉnh"):
+            district = f"{district_levels.get((r['province'], district), 'huyện')} {district}"
+        elif r["level"] in ("huyện", "quận", "thị xã", "thành phố") and r["province"] and fold(r["name"]) != fold(r["province"]):
+            district = f"{r['level']} {r['name']}"
+        else:
+            district = None
+        place = {"level": r["level"], "province": r["province"], "district": district, "lat": r["lat"], "lon": r["lon"]}
+        key = fold(f"{r['level']} {r['name']}")
+        by_document[r["document_id"]].setdefault(key, place)
+        if r["province"]:
+            by_document[None].setdefault(key, place)
+    return by_document
+
+
+def _resolve(place: str | None, own: dict, anywhere: dict) -> dict:
+    if not place:
+        return {}
+    key = fold(place)
+    found = own.get(key) or anywhere.get(key)
+    if found is None:
+        level = next((lv for lv in ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "xã", "phường")
+                      if key.startswith(fold(lv) + " ")), None)
+        return {"level": level}
+    return dict(found)
+
+
+def _row_values(row: replication.Row) -> tuple:
+    return (row.model_id, row.model, row.scope, row.scope_key, row.level, row.province, row.district, row.unit,
+            row.value, row.as_of, row.status, int(row.partial), row.children,
+            json.dumps(row.target, ensure_ascii=False) if row.target else None,
+            json.dumps(row.history, ensure_ascii=False), json.dumps(row.sources, ensure_ascii=False), row.lat, row.lon)
+
+
+def _summaries(store: Store, groups, rows: list[replication.Row], clusters: dict[int, int]) -> list[tuple]:
+    """Per model: distinct documents (copies once), scopes with an achieved count, latest per province."""
+    documents = store.model_document_ids()
+    by_model: dict[str, list[replication.Row]] = defaultdict(list)
+    for row in rows:
+        by_model[row.model_id].append(row)
+    out = []
+    for g in groups:
+        ids = set().union(*(documents.get(k, set()) for k in g.keys))
+        copies = len({clusters.get(i, i) for i in ids})
+        achieved = [r for r in by_model.get(g.id, []) if r.status == replication.ACHIEVED and r.scope]
+        stated = [r for r in achieved if not r.partial]
+        out.append((g.id, g.name, json.dumps(g.variants, ensure_ascii=False), json.dumps(g.keys, ensure_ascii=False),
+                    len(ids), copies, g.counts, len({r.scope_key for r in stated}),
+                    json.dumps(_province_figures(achieved), ensure_ascii=False)))
+    return out
+
+
+def _province_figures(rows: list[replication.Row]) -> list[dict]:
+    """The province-level rows (stated, else partial), the figure a list page shows per province."""
+    best: dict[tuple, replication.Row] = {}
+    for row in rows:
+        if not row.province or fold(row.scope or "") != fold(replication.province_label(row.province) or ""):
+            continue
+        key = (row.province, replication.unit_key(row.unit))
+        if key not in best or (best[key].partial and not row.partial):
+            best[key] = row
+    return [{"province": r.province, "value": r.as_dict()["value"], "unit": r.unit, "as_of": r.as_of,
+             "partial": r.partial} for r in sorted(best.values(), key=lambda r: (r.province, -(r.value or 0)))]
