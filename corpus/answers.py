@@ -89,6 +89,8 @@ def _replication_row(row: dict) -> dict:
 
 
 def _passes(row: dict, filters: dict) -> bool:
+    if row.get("partial") and any(filters.get(k) for k in ("year", "from", "to")):
+        return False  # a sum over children of several dates says nothing about one period
     if filters.get("province") and row.get("province") != filters["province"]:
         return False
     when = row.get("as_of") or ""

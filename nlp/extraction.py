@@ -219,10 +219,25 @@ def _place_in(text: str, statement: Span, count_start: int, count_end: int, scop
     for start, place in inside:
         if start >= count_end and AREA_PATTERN.search(text[max(count_end, start - 30):start]):
             return f"{place.level} {place.name}"
-    before = [p for start, p in inside if start < count_start]
+    before = [(start, p) for start, p in inside if start < count_start]
     if before:
-        return f"{before[-1].level} {before[-1].name}"
+        place = _most_specific_of_address(text, before)
+        return f"{place.level} {place.name}"
     return scope.area if fallback else None
+
+
+_RANK = {"tỉnh": 1, "thành phố": 1, "huyện": 2, "quận": 2, "thị xã": 2, "xã": 3, "phường": 3, "thị trấn": 3}
+
+
+def _most_specific_of_address(text: str, before: list) -> places.Place:
+    """ "huyện Quỳnh Lưu, tỉnh Nghệ An, mô hình …": an address names its smallest unit first."""
+    chain = [before[-1]]
+    for start, place in reversed(before[:-1]):
+        gap = text[start + len(place.name):chain[0][0]]  # mentions start at the name: ", tỉnh "
+        if not re.fullmatch(r"\s*,\s*(?:[^\W\d_]+\s+){0,2}", gap):
+            break
+        chain.insert(0, (start, place))
+    return max(chain, key=lambda pair: _RANK.get(pair[1].level, 4))[1]
 
 
 _ISSUER_AREA = re.compile(r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+([^\W\d_][\w\s]*?)(?=\s+(?:CÔNG AN|"

@@ -194,6 +194,10 @@ def cmd_serve(args, home: Home) -> int:
         print(f"error: no knowledge base at {home.database}; run `policekb import` or `policekb demo` first",
               file=sys.stderr)
         return 1
+    from corpus import derived
+
+    with _store(home) as store:  # a knowledge base from an older version gets its derived tables
+        derived.rebuild_if_stale(store)
     app = create_app({"DATABASE": str(home.database), "INDEX": str(home.index)})
     print(f"serving {home.database} on http://{args.host}:{args.port}/", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)

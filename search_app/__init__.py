@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["as_of"] = formatting.as_of
     security.init_app(app)
     for blueprint in (search.bp, documents.bp, models.bp, export.bp, api.bp):
         app.register_blueprint(blueprint)

@@ -87,8 +87,9 @@ def _duplicates(store, document_id: int) -> list[dict]:
         return []
 
 
-def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None]]:
-    """The text cut into pieces, each fact's span marked with its kind (no overlaps)."""
+def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None, int]]:
+    """The text cut into pieces (piece, fact kind or None, start offset), each fact's span marked
+    with its kind (no overlaps); the offset names the anchor a model page links to."""
     spans = []
     for kind in ("doc_refs", "models", "model_counts", "figures", "places"):
         for fact in facts.get(kind, []):
@@ -101,10 +102,10 @@ def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None]]:
         if start < cursor:
             continue
         if start > cursor:
-            pieces.append((text[cursor:start], None))
-        pieces.append((text[start:end], kind))
+            pieces.append((text[cursor:start], None, cursor))
+        pieces.append((text[start:end], kind, start))
         cursor = end
-    pieces.append((text[cursor:], None))
+    pieces.append((text[cursor:], None, cursor))
     return [p for p in pieces if p[0]]
 
 

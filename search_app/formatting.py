@@ -10,3 +10,11 @@ def number(value) -> str:
         return f"{int(value):,}".replace(",", ".")
     whole, _, fraction = f"{value:,.2f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + fraction if fraction else "")
+
+
+def as_of(value) -> str:
+    """ "2023-12-05" -> "05/12/2023", "2023-12" -> "12/2023", "2023" as it is."""
+    if not value:
+        return ""
+    parts = str(value).split("-")
+    return "/".join(reversed(parts))

@@ -31,6 +31,47 @@ def bar_chart(bars: list[tuple[str, float, str]], title: str) -> Markup:
     return Markup("".join(parts))
 
 
+def timeline_chart(series: list[dict], title: str) -> Markup:
+    """series: {"label", "points": [(as_of, value), …]}: each a place's stated values over time.
+    Nothing is summed: a line joins the versions of one count."""
+    points = [p for s in series for p in s["points"]]
+    if not points:
+        return Markup("")
+    times = [_year_fraction(t) for t, _ in points]
+    low, high = min(times), max(times)
+    if high - low < 1:
+        low, high = low - 0.5, high + 0.5
+    top = max(v for _, v in points) or 1
+    legend_height = 16 * len(series)
+    parts = [_open(WIDTH, HEIGHT + legend_height, title), _axis_lines(top)]
+
+    def xy(t: str, v: float) -> tuple[float, float]:
+        x = MARGIN + (_year_fraction(t) - low) / (high - low) * (WIDTH - 2 * MARGIN)
+        return x, HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * v / top
+
+    for year in range(math.ceil(low), math.floor(high) + 1):
+        x = MARGIN + (year - low) / (high - low) * (WIDTH - 2 * MARGIN)
+        parts.append(f'<text class="label" x="{x:.1f}" y="{HEIGHT - MARGIN + 16}">{year}</text>')
+    for i, one in enumerate(series):
+        coords = [xy(t, v) for t, v in one["points"]]
+        if len(coords) > 1:
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            parts.append(f'<polyline class="series s{i}" points="{line}"/>')
+        for (t, v), (x, y) in zip(one["points"], coords):
+            tip = f"{one['label']}: {number(v)} ({t})"
+            parts.append(f'<circle class="dot s{i}" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(tip)}</title></circle>')
+        parts.append(f'<text class="legend s{i}" x="{MARGIN}" y="{HEIGHT + 12 + 16 * i}">● {escape(one["label"])}: '
+                     f'{escape(number(one["points"][-1][1]))} ({escape(one["points"][-1][0])})</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _year_fraction(as_of: str) -> float:
+    parts = [int(p) for p in as_of.split("-")]
+    year, month, day = (parts + [12, 28])[:3] if len(parts) == 1 else (parts + [28])[:3]
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
 def _axis_lines(top: float) -> str:
     base = HEIGHT - MARGIN
     return (f'<line class="axis" x1="{MARGIN}" y1="{base}" x2="{WIDTH - MARGIN}" y2="{base}"/>'

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -148,7 +149,7 @@ def test_document_page_highlights_facts_and_links_citations(client):
     results = client.get("/api/search?q=camera").get_json()["results"]
     article = next(r for r in results if r["kind"] == "article" and "Quảng Trị" in r["title"])
     page = client.get(f"/documents/{article['id']}").get_data(as_text=True)
-    assert '<mark class="fact-doc_refs">Kế hoạch số 245/KH-CAT-PV05' in page
+    assert re.search(r'<mark class="fact-doc_refs" id="at-\d+">Kế hoạch số 245/KH-CAT-PV05', page)
     assert "fact-models" in page and "fact-places" in page
     data = client.get(f"/api/documents/{article['id']}").get_json()
     assert data["cited"][0]["document"]["title"].startswith("Kế hoạch")
@@ -204,41 +205,48 @@ def test_model_page(client):
     page = client.get(f"/models/{camera}").get_data(as_text=True)
     assert "Camera an ninh" in page and "45" in page and "<svg" in page
     detail = client.get(f"/api/models/{camera}").get_json()
-    assert detail["mentions"][0]["count"] == 45 and detail["mentions"][0]["unit"] == "điểm"
-    assert detail["distinct_places"] == 1
+    [row] = detail["rows"]
+    assert (row["value"], row["unit"], row["scope"], row["status"]) == (45, "điểm", "huyện Cam Lộ", "achieved")
+    assert row["as_of"] == "2024-03-12" and detail["scopes"] == 1
 
 
-def test_model_groups_spellings_and_summarizes(rich):
+def test_model_page_reads_the_replication_table(rich):
+    """Plans beside results, districts summed only as a marked partial figure, every source a link."""
     lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
     detail = rich.get(f"/api/models/{lien_gia}").get_json()
     assert {"Tổ liên gia tự quản về ANTT", "Tổ liên gia tự quản về an ninh, trật tự",
             "Tổ liên gja tự quản về ANTT"} <= set(detail["variants"])
-    counts = sorted(m["count"] for m in detail["mentions"])
-    assert counts == [12, 32, 85, 120]
-    mention = next(m for m in detail["mentions"] if m["count"] == 85)
-    assert (mention["unit"], mention["place"], mention["date"]) == ("tổ", "huyện Diễn Châu", "2023-06-12")
-    assert "85 tổ" in mention["text"] and mention["source"]
-    assert detail["distinct_places"] == 3
-    nghe_an = next(r for r in detail["by_province"] if r["province"] == "Nghệ An")
-    assert nghe_an["statements"] == 4 and nghe_an["places"] == 3
-    assert [r["year"] for r in detail["by_year"]] == ["2022", "2023", "2024"]
-    only_2023 = rich.get(f"/api/models/{lien_gia}?year=2023").get_json()
-    assert sorted(m["count"] for m in only_2023["mentions"]) == [85, 120]
+    rows = {(r["scope"], r["unit"]): r for r in detail["rows"]}
+    dien_chau = rows[("huyện Diễn Châu", "tổ")]
+    # the 2023 plan's 120 tổ is the target beside the 85 tổ built, never added to it
+    assert (dien_chau["value"], dien_chau["as_of"], dien_chau["target"]["value"]) == (85, "2023-06-12", 120)
+    assert "85 tổ" in dien_chau["sources"][0]["sentence"] and dien_chau["sources"][0]["source"] == "dien-chau.txt"
+    province = rows[("tỉnh Nghệ An", "tổ")]
+    assert (province["value"], province["partial"], province["children"]) == (97, True, 2)
+    assert detail["scopes"] == 3  # Diễn Châu, Quỳnh Lưu, Kỳ Sơn; the partial sum is no place of its own
+    only_2024 = rich.get(f"/api/models/{lien_gia}?year=2024").get_json()
+    assert [(r["scope"], r["value"]) for r in only_2024["rows"]] == [("huyện Quỳnh Lưu", 12)]
+    page = rich.get(f"/models/{lien_gia}").get_data(as_text=True)
+    document = rich.get("/api/search?q=85 tổ").get_json()["results"][0]["id"]
+    assert re.search(rf'href="/documents/{document}#at-\d+"', page)
+    assert "Σ 97" in page and "cộng 2 địa bàn con" in page
 
 
 def test_model_page_draws_chart_and_map_without_scripts(rich):
     lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
     page = rich.get(f"/models/{lien_gia}").get_data(as_text=True)
-    assert page.count("<svg") == 2 and 'class="bar"' in page and 'class="place"' in page
+    assert page.count("<svg") == 2 and 'class="dot s0"' in page and 'class="place"' in page
     assert "<script" not in page
-    assert "Theo tỉnh, thành phố" in page and "Tổ liên gja tự quản về ANTT" in page
+    assert "Bảng nhân rộng" in page and "Tổ liên gja tự quản về ANTT" in page
 
 
 def test_models_api_search_and_unknown_model(rich):
     found = rich.get("/api/models?q=lien gia").get_json()
     assert len(found) == 1 and found[0]["name"].startswith("Tổ liên gia")
-    assert set(found[0]) >= {"id", "name", "variants", "documents", "counts"}
-    assert found[0]["documents"] == 4
+    assert set(found[0]) >= {"id", "name", "variants", "documents", "copies", "scopes", "provinces"}
+    assert found[0]["documents"] == 4 and found[0]["scopes"] == 3
+    assert found[0]["provinces"] == [{"province": "Nghệ An", "value": 97, "unit": "tổ", "as_of": "2024-03-05",
+                                      "partial": True}]
     assert rich.get("/models/khong-co").status_code == 404
     assert rich.get("/api/models/khong-co").status_code == 404
 
@@ -253,10 +261,11 @@ def read_csv(response) -> list[list[str]]:
 def test_csv_export_has_bom_and_round_trips_vietnamese(client):
     response = client.get("/export/figures.csv?q=camera")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    rows = read_csv(response)
+    header, *rows = read_csv(response)
+    assert header[:4] == ["Loại", "Mô hình", "Giá trị", "Đơn vị"]
     assert any("hộ gia đình" in row for row in rows)
-    assert all(row[6] in {"ma_tai_lieu"} or row[7].startswith("Quảng Trị") or row[7].startswith("Kế hoạch")
-               for row in rows)
+    title = header.index("Tiêu đề")
+    assert all(row[title].startswith(("Quảng Trị", "Kế hoạch")) for row in rows)
 
 
 def test_csv_export_uses_the_search_filters(client):
@@ -267,28 +276,33 @@ def test_csv_export_uses_the_search_filters(client):
     assert len(json_rows) == len(directive_only) - 1
 
 
-def test_model_csv_and_json(rich):
+def test_model_exports_csv_xlsx_and_json(rich):
+    from openpyxl import load_workbook
+
     lien_gia = model_id(rich, "Tổ liên gia tự quản về ANTT")
-    rows = read_csv(rich.get(f"/export/models/{lien_gia}.csv"))
-    assert rows[0][:4] == ["loai", "mo_hinh", "gia_tri", "don_vi"]
-    assert sorted(int(r[2]) for r in rows[1:]) == [12, 32, 85, 120]
-    assert any(r[3] == "tổ" and r[4] == "huyện Diễn Châu" for r in rows[1:])
-    filtered = read_csv(rich.get(f"/export/models/{lien_gia}.csv?year=2024"))
-    assert [r[2] for r in filtered[1:]] == ["12"]
-    data = json.loads(rich.get(f"/export/models/{lien_gia}.json?province=Nghệ An&from=2023-01-01").get_data())
-    assert sorted(r["value"] for r in data) == [12, 85, 120]
+    header, *rows = read_csv(rich.get(f"/export/models/{lien_gia}/facts.csv"))
+    value, unit, status = header.index("Giá trị"), header.index("Đơn vị"), header.index("Trạng thái")
+    assert sorted(int(r[value]) for r in rows) == [12, 32, 85, 120]
+    assert {r[status] for r in rows if r[value] == "120"} == {"chỉ tiêu"}
+    table = read_csv(rich.get(f"/export/models/{lien_gia}/replication.csv"))
+    assert table[0][:5] == ["Mô hình", "Địa bàn", "Tỉnh/thành", "Đơn vị", "Số lượng"]
+    book = load_workbook(io.BytesIO(rich.get(f"/export/models/{lien_gia}/replication.xlsx").get_data()))
+    sheet = book.active
+    numbers = [r[4] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert 85 in numbers and all(isinstance(n, (int, float)) for n in numbers)
+    data = json.loads(rich.get(f"/export/models/{lien_gia}/replication.json?province=Nghệ An&year=2023").get_data())
+    assert [(r["scope"], r["value"]) for r in data] == [("huyện Diễn Châu", 85)]
+    assert rich.get("/export/replication.xlsx").status_code == 200
 
 
 def test_csv_cells_are_injection_safe():
-    from search_app.csv_export import csv_lines, safe_cell
+    from corpus.exports import FACT_COLUMNS, csv_lines
 
-    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert safe_cell("+1") == "'+1" and safe_cell("@cmd") == "'@cmd" and safe_cell("\tx") == "'\tx"
-    assert safe_cell("-x") == "'-x" and safe_cell("\rx") == "'\rx"
-    assert safe_cell(-5) == "-5" and safe_cell(45.0) == "45"
-    text = "".join(csv_lines([{"fact": "figure", "text": "=cmd|' /C calc'!A0", "title": "Đắk Lắk"}]))
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[1][5] == "'=cmd|' /C calc'!A0" and rows[1][7] == "Đắk Lắk"
+    text = "".join(csv_lines([{"fact": "figure", "sentence": "=cmd|' /C calc'!A0", "title": "Đắk Lắk", "value": -5}],
+                             FACT_COLUMNS))
+    header, row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row[header.index("Câu nguồn")] == "'=cmd|' /C calc'!A0" and row[header.index("Tiêu đề")] == "Đắk Lắk"
+    assert row[header.index("Giá trị")] == "-5"
 
 
 # --- safety ------------------------------------------------------------------
