@@ -107,7 +107,9 @@ class Scope:
 def _add_table_counts(result: Extraction, text: str, spans: list[Span], mentions, scope: Scope,
                       context: status.Context) -> None:
     for cell in tables.read_tables(text, mentions):
-        sentence = _sentence_of(spans, cell.count.start)
+        start = text.rfind("\n", 0, cell.count.start) + 1  # a table cell's sentence is its row
+        end = text.find("\n", cell.count.start)
+        sentence = Span(start, len(text) if end < 0 else end, "")
         result.figures.append(_provenance(cell.count.as_dict(), sentence))
         if not cell.model:
             continue

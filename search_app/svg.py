@@ -38,9 +38,8 @@ def timeline_chart(series: list[dict], title: str) -> Markup:
     if not points:
         return Markup("")
     times = [_year_fraction(t) for t, _ in points]
-    low, high = min(times), max(times)
-    if high - low < 1:
-        low, high = low - 0.5, high + 0.5
+    low, high = math.floor(min(times)), math.ceil(max(times))  # whole years, so each year is labelled
+    high = max(high, low + 1)
     top = max(v for _, v in points) or 1
     legend_height = 16 * len(series)
     parts = [_open(WIDTH, HEIGHT + legend_height, title), _axis_lines(top)]
@@ -49,7 +48,7 @@ def timeline_chart(series: list[dict], title: str) -> Markup:
         x = MARGIN + (_year_fraction(t) - low) / (high - low) * (WIDTH - 2 * MARGIN)
         return x, HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * v / top
 
-    for year in range(math.ceil(low), math.floor(high) + 1):
+    for year in range(low, high + 1):
         x = MARGIN + (year - low) / (high - low) * (WIDTH - 2 * MARGIN)
         parts.append(f'<text class="label" x="{x:.1f}" y="{HEIGHT - MARGIN + 16}">{year}</text>')
     for i, one in enumerate(series):

@@ -206,4 +206,51 @@ def test_search_open_result_model_page_and_csv(served_demo, browser, tmp_path):
     raw = csv_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert "mo_hinh" in text.splitlines()[0] and ("điểm" in text or "thôn" in text or "xã" in text)
+    assert "Mô hình" in text.splitlines()[0] and "Số lượng" in text.splitlines()[0]
+    assert "điểm" in text or "thôn" in text or "xã" in text
+
+
+ROWS_JS = """[...document.querySelectorAll('table.replication')[0].rows].slice(1).map(tr => ({
+  cells: [...tr.cells].map(td => td.innerText.trim()),
+  partial: tr.classList.contains('partial'),
+  sources: [...tr.querySelectorAll('.sources a')].map(a => [a.textContent, a.getAttribute('href')])}))"""
+
+
+def test_every_number_on_the_camera_page_comes_from_a_sentence(served_demo, browser):
+    """A researcher's page: each figure is a value some sentence states (never a sum across time,
+    status or copies); a sum over districts is marked and equals its districts; no footer is a place."""
+    page, _ = browser
+    page.call("Page.navigate", url=served_demo + "/models/?q=camera an ninh")
+    page.wait_for_page("/models/")
+    page.evaluate("[...document.querySelectorAll('table.models a')].find(a => a.textContent === 'Camera an ninh').click()")
+    page.wait_for_page("/models/camera")
+    rows = page.evaluate(ROWS_JS)
+    assert len(rows) >= 5
+    for row in rows:
+        scope, province, unit, value = row["cells"][:4]
+        assert "tổng" not in scope.lower() and scope.strip() not in ("", "—")
+        if row["partial"]:
+            total = int(value.split()[1].replace(".", ""))
+            parts = [int(r["cells"][3].replace(".", "")) for r in rows if not r["partial"] and r["cells"][1] == province
+                     and r["cells"][2] == unit and r["cells"][0].startswith(("huyện", "quận", "thị xã", "thành phố"))]
+            assert total == sum(parts) and len(parts) >= 2, row
+            continue
+        assert row["sources"], row
+        for sentence, _ in row["sources"]:
+            if "|" in sentence:  # a table row: the unit is in the caption, the value in a cell
+                assert value in [c.strip() for c in sentence.split("|")], (value, sentence)
+            else:
+                assert value in sentence and unit.split()[0] in sentence, (value, unit, sentence)
+    # the Quảng Trị plan's targets stand beside the results, not in them
+    cam_lo = next(r for r in rows if r["cells"][0] == "huyện Cam Lộ" and r["cells"][2] == "mắt camera")
+    assert cam_lo["cells"][3] == "112" and cam_lo["cells"][5].startswith("60")
+    headline = next(r for r in rows if r["cells"][0] == "huyện Cam Lộ" and r["cells"][2] == "điểm")
+    assert headline["cells"][3] == "45" and len(headline["sources"]) == 2  # headline and body: one fact
+    page.evaluate("document.querySelector('table.replication').scrollIntoView()")
+    page.screenshot(DOCS / "replication.png")
+    # a source opens its document at the sentence
+    sentence, href = cam_lo["sources"][0]
+    page.call("Page.navigate", url=served_demo + href)
+    page.wait_for_page("/documents/")
+    anchor = href.split("#")[1]
+    assert "112" in page.evaluate(f"document.getElementById('{anchor}').textContent")
