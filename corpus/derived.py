@@ -9,7 +9,7 @@ from collections import defaultdict
 from corpus import replication
 from corpus.model_groups import group_models
 from corpus.store import Store, _now
-from nlp.normalize import fold
+from corpus.replication import fold
 
 
 def is_stale(store: Store) -> bool:
@@ -73,17 +73,20 @@ def copy_clusters(store: Store) -> dict[int, int]:
 
 def _facts(store: Store, group_of: dict, clusters: dict[int, int]):
     places = _places(store)
-    for row in store.conn.execute(
+    anywhere = places.get(None, {})
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: this loop reads every count of the knowledge base
+    for (fact_id, document_id, model_key, model, value, unit, place, status, as_of, published, kind, source,
+         sentence, start) in cursor.execute(
             "SELECT c.id, c.document_id, c.model_key, c.model, c.value, c.unit, c.place, c.status, c.as_of, "
-            "d.published, d.kind, d.source, substr(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start) "
-            "AS sentence, c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id"):
-        group = group_of.get(row["model_key"])
-        where = _resolve(row["place"], places.get(row["document_id"], {}), places.get(None, {}))
+            "d.published, d.kind, d.source, substr(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start), "
+            "c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id"):
+        group = group_of.get(model_key)
+        where = _resolve(place, places.get(document_id, {}), anywhere)
         yield replication.Fact(
-            row["id"], row["document_id"], group.id if group else row["model_key"], group.name if group else row["model"],
-            row["value"], row["unit"] or "", row["place"], row["status"] or replication.ACHIEVED, row["as_of"],
-            row["published"], row["kind"], row["source"], " ".join((row["sentence"] or "").split()), row["start_offset"],
-            cluster=clusters.get(row["document_id"], row["document_id"]), **where)
+            fact_id, document_id, group.id if group else model_key, group.name if group else model, value, unit or "",
+            place, status or replication.ACHIEVED, as_of, published, kind, source, " ".join((sentence or "").split()),
+            start, cluster=clusters.get(document_id, document_id), **where)
 
 
 def _places(store: Store) -> dict:

@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from nlp.normalize import fold, squeeze
+from functools import lru_cache
+
+from nlp.normalize import fold as _fold_uncached, squeeze
+
+# Scopes and units repeat across thousands of facts: fold each spelling once.
+fold = lru_cache(maxsize=262_144)(_fold_uncached)
 
 ACHIEVED, TARGET, INCREASE = "achieved", "target", "increase"
 # Units that say how many places or communities have a model (how far it spread).
@@ -20,7 +25,7 @@ PLACE_UNITS = ("xã", "phường", "thị trấn", "thôn", "bản", "buôn", "l
                "tuyến", "điểm", "địa bàn", "bến", "huyện", "quận", "thị xã", "cơ sở", "trường", "chợ")
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One model count as stored, with what the table needs of its document and place."""
     id: int
@@ -45,7 +50,7 @@ class Fact:
     cluster: int = 0           # the document's copy cluster (itself, its .html twin, its reposts)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     model_id: str
     model: str
@@ -76,6 +81,7 @@ class Row:
         return out
 
 
+@lru_cache(maxsize=65_536)
 def unit_key(unit: str) -> str:
     """ "Tổ liên gia", "tổ liên gia" and "các tổ liên gia" are one unit; "xã, thị trấn" stays itself."""
     text = squeeze(unit).lower()
