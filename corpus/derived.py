@@ -92,6 +92,7 @@ def _facts(store: Store, group_of: dict, clusters: dict[int, int]):
 def _places(store: Store) -> dict:
     """Resolved places by document and, under None, by name across documents (first resolution wins)."""
     by_document: dict = defaultdict(dict)
+    provinces: dict[str, set] = defaultdict(set)
     district_levels: dict[tuple, str] = {}
     rows = [dict(r) for r in store.conn.execute(
         "SELECT document_id, name, level, province, district, lat, lon FROM places ORDER BY document_id, id")]
@@ -110,7 +111,10 @@ def _places(store: Store) -> dict:
         key = fold(f"{r['level']} {r['name']}")
         by_document[r["document_id"]].setdefault(key, place)
         if r["province"]:
+            provinces[key].add(r["province"])
             by_document[None].setdefault(key, place)
+    # A name another document resolved is used only where it is one place: "xã Tân Lập" is in many provinces.
+    by_document[None] = {k: v for k, v in by_document[None].items() if len(provinces[k]) == 1}
     return by_document
 
 

@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_FLOORS = {"doc_refs": 0.97, "models": 0.90, "model_counts": 0.85, "figures": 0.90, "places": 0.90}
+SEED_FLOORS = {"doc_refs": 0.97, "models": 0.90, "model_counts": 0.85, "figures": 0.90, "places": 0.90,
+               "status": 0.90, "as_of": 0.85}
 
 
 def score(gold: Path, files: list[Path], tmp_path: Path, floors: dict) -> subprocess.CompletedProcess:
@@ -28,8 +29,9 @@ def test_seed_articles_meet_floors(tmp_path):
 
 
 # The team's own evaluation set: the 24 bundled samples (other provinces, directives, PDFs, a table,
-# portal pages), annotated by hand independently of the rules. Same floors as the seeds.
-SAMPLE_FLOORS = SEED_FLOORS
+# portal pages), annotated by hand independently of the rules, status and as_of included. Floors set
+# just under what this version reaches (model_counts 0.95, status 0.96, as_of 0.96).
+SAMPLE_FLOORS = {**SEED_FLOORS, "model_counts": 0.90, "status": 0.90, "as_of": 0.90}
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the project")
