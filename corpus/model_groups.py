@@ -51,7 +51,13 @@ def _same_model(key: str, name: str, group: ModelGroup) -> bool:
 def _typo_apart(key: str, other: str) -> bool:
     """ "to lien gja …" / "to lien gia …"; but numbers tell models apart ("to hoa giai 3 gioi" / "… 5 gioi")."""
     numbers = [w for w in key.split() if w.isdigit()], [w for w in other.split() if w.isdigit()]
-    return numbers[0] == numbers[1] and fuzz.ratio(key, other) >= SIMILARITY
+    if numbers[0] != numbers[1] or fuzz.ratio(key, other) < SIMILARITY:
+        return False
+    words, others = key.split(), other.split()
+    if len(words) != len(others):
+        return True  # a space lost or added inside a word
+    # A typo changes letters of a word; another word ("cụm" / "khu dân cư") is another model.
+    return all(fuzz.ratio(a, b) >= 60 for a, b in zip(words, others) if a != b)
 
 
 def group_models(variants: list[dict], documents_by_key: dict[str, set[int]] | None = None) -> list[ModelGroup]:

@@ -277,3 +277,14 @@ def test_canonical_model_names_are_spelled_as_written_today():
     assert canonical("Phụ nữ với pháp luật") == "phụ nữ với pháp luật"
     assert canonical("“Tổ hoà giải 3 giỏi”") == "tổ hòa giải 3 giỏi"
     assert canonical("Khu dân cư hoà thuận") == "khu dân cư hòa thuận"
+
+
+def test_a_typo_groups_but_another_word_does_not():
+    from corpus.model_groups import group_models
+
+    rows = [{"model_key": k, "name": n, "documents": 1, "counts": 0} for k, n in (
+        ("cum dan cu an toan ve an ninh trat tu", "Cụm dân cư an toàn về ANTT"),
+        ("khu dan cu an toan ve an ninh trat tu", "Khu dân cư an toàn về ANTT"),
+        ("khu dan cu an toan ve an ninh trat tuu", "Khu dân cư an toàn về an ninh trật tựu"))]
+    groups = group_models(rows)
+    assert sorted(len(g.keys) for g in groups) == [1, 2]
