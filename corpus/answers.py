@@ -23,6 +23,11 @@ def display_source(source: str | None) -> str:
     return os.path.basename(source.rstrip("/\\")) or source
 
 
+def copies(store: Store) -> dict[int, int]:
+    """Document id -> its copy cluster (the smallest id among the copies of one text)."""
+    return dict(store.conn.execute("SELECT document_id, cluster_id FROM document_copies"))
+
+
 def models(store: Store, text: str = "") -> list[dict]:
     """The model list: per model its spellings, documents (copies once), scopes with an achieved
     count and the latest figures per province."""

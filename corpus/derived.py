@@ -33,6 +33,8 @@ def rebuild(store: Store) -> int:
             "INSERT INTO replication(model_id, model, scope, scope_key, level, province, district, unit, value, as_of, "
             "status, partial, children, target, history, sources, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row_values(r) for r in rows])
+        store.conn.execute("DELETE FROM document_copies")
+        store.conn.executemany("INSERT INTO document_copies VALUES (?, ?)", sorted(clusters.items()))
         store.conn.execute("DELETE FROM model_summaries")
         store.conn.executemany("INSERT INTO model_summaries VALUES (?,?,?,?,?,?,?,?,?)",
                                _summaries(store, groups, rows, clusters))

@@ -121,6 +121,11 @@ MIGRATIONS: list[str] = [
         target TEXT, history TEXT NOT NULL, sources TEXT NOT NULL, lat REAL, lon REAL
     );
     CREATE INDEX replication_model ON replication(model_id);
+    CREATE TABLE document_copies (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        cluster_id INTEGER NOT NULL
+    );
+    CREATE INDEX document_copies_cluster ON document_copies(cluster_id);
     CREATE TABLE derived_state (name TEXT PRIMARY KEY, dirty INTEGER NOT NULL, built_at TEXT);
     INSERT INTO derived_state VALUES ('replication', 1, NULL);
     """,

@@ -9,7 +9,7 @@ from flask import request
 from corpus import NotFound
 from search_app.db import get_engine, get_store
 from search_app.engine import FILTERS, IndexBuilding, IndexMissing
-from search_app.model_data import model_groups
+from search_app.model_data import copy_clusters, model_groups
 from corpus.model_groups import group_of_key
 from search_app.security import safe_url
 
@@ -36,13 +36,16 @@ def _groups() -> dict:
 
 def search_data(args: dict) -> dict:
     engine = get_engine()
-    result = engine.search(args["q"], args["filters"], args["page"], args["sort"], _groups())
+    result = engine.search(args["q"], args["filters"], args["page"], args["sort"], _groups(),
+                           copies=copy_clusters())
     names = {group.id: group.name for group in model_groups()}
     facets = {name: [{"value": v, "count": c, "label": _facet_label(name, v, names)} for v, c in values]
               for name, values in result.facets.items()}
     suggestion = engine.suggest_query(args["q"], zero_hits=result.total == 0) if args["q"].strip() else None
+    closest = engine.closest_numbers(args["q"]) if result.total == 0 and args["q"].strip() else []
     return {"total": result.total, "page": result.page, "pages": result.pages,
-            "results": [asdict(h) for h in result.hits], "facets": facets, "suggestion": suggestion}
+            "results": [asdict(h) for h in result.hits], "facets": facets, "suggestion": suggestion,
+            "closest_numbers": closest}
 
 
 def _facet_label(name: str, value: str, model_names: dict) -> str:
@@ -57,7 +60,7 @@ def selected_ids(args: dict) -> list[int] | None:
     """The document ids a search selects (None: every document)."""
     if not args["q"] and not args["filters"]:
         return None
-    return get_engine().matching_ids(args["q"], args["filters"], _groups())
+    return get_engine().matching_ids(args["q"], args["filters"], _groups(), copies=copy_clusters())
 
 
 def document_data(document_id: int) -> dict:

@@ -19,7 +19,8 @@ from whoosh import index
 from whoosh.writing import NO_MERGE
 
 from search_app import scoring
-from search_app.index_schema import number_terms, record_fields, schema, stored_text
+from search_app.index_schema import record_fields, schema, stored_text
+from search_app.numbers import number_terms
 from search_app.parallel_index import batches, build_parallel, segment_writer, worker_count
 from search_app.postings import DocTable, load_doc_table
 from search_app.query import parse
@@ -56,6 +57,7 @@ class Hit:
     numbers: list[str]
     snippet: str
     score: float = 0.0
+    copies: list[int] = field(default_factory=list)  # the same text stored again (.html twin, reposts)
 
 
 @dataclass
@@ -169,42 +171,101 @@ class SearchEngine:
 
     # --- reading ------------------------------------------------------------
     def search(self, text: str, filters: dict | None = None, page: int = 1, sort: str = "relevance",
-               groups: dict[str, dict[str, str]] | None = None, facets: bool = True) -> SearchResult:
+               groups: dict[str, dict[str, str]] | None = None, facets: bool = True,
+               copies: dict[int, int] | None = None) -> SearchResult:
         """One page of hits, the total and (unless facets=False) the facet counts of everything matched.
 
         groups maps a facet's values to group names (model spellings to one model):
-        facets then count groups, and a filter on a group selects all its values."""
+        facets then count groups, and a filter on a group selects all its values.
+        copies maps a document id to its copy cluster: copies are one hit (the best of them),
+        counted once in the total and the facets."""
         query = parse(text)
         with self._read_lock:
-            return self._search(self.searcher(), query, filters, page, sort, groups, facets)
+            return self._search(self.searcher(), query, filters, page, sort, groups, facets, copies)
 
-    def _search(self, searcher, query, filters, page, sort, groups, facets) -> SearchResult:
+    def _search(self, searcher, query, filters, page, sort, groups, facets, copies) -> SearchResult:
         mask, scores = scoring.match(searcher.reader(), self._table, query)
         mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
+        clusters = self._clusters(searcher, copies) if copies else None
+        if clusters is not None:
+            mask = scoring.one_per_cluster(mask, scores, clusters)
         total = int(mask.sum())
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)
         order = scoring.ranked(mask, scores, self._table.dates, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         hits = [self._hit(searcher, int(doc), float(scores[doc]), query) for doc in order]
+        if copies:
+            members: dict[int, list[int]] = {}
+            for doc_id, cluster in copies.items():
+                members.setdefault(cluster, []).append(doc_id)
+            for hit in hits:
+                hit.copies = sorted(i for i in members.get(copies.get(hit.id, hit.id), []) if i != hit.id)
         counts = scoring.facet_counts(self._table, mask, FACETS, groups or {}) if facets else {}
         return SearchResult(total, hits, counts, page, pages)
 
+    def _clusters(self, searcher, copies: dict[int, int]):
+        """Each document number's copy cluster (its own store id when it has no copy)."""
+        cached = getattr(self, "_cluster_cache", None)
+        if cached is not None and cached[0] is copies and cached[1] is self._table:
+            return cached[2]
+        import numpy as np
+
+        ids = self._table.document_ids(searcher)
+        clusters = np.array([copies.get(int(i), int(i)) for i in ids], np.int64)
+        self._cluster_cache = (copies, self._table, clusters)
+        return clusters
+
     def matching_ids(self, text: str, filters: dict | None = None,
-                     groups: dict[str, dict[str, str]] | None = None) -> list[int]:
+                     groups: dict[str, dict[str, str]] | None = None,
+                     copies: dict[int, int] | None = None) -> list[int]:
         with self._read_lock:
             searcher = self.searcher()
-            mask, _ = scoring.match(searcher.reader(), self._table, parse(text))
+            mask, scores = scoring.match(searcher.reader(), self._table, parse(text))
             mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
+            if copies:
+                mask = scoring.one_per_cluster(mask, scores, self._clusters(searcher, copies))
             return sorted(int(i) for i in self._table.document_ids(searcher)[mask])
 
     def _hit(self, searcher, docnum: int, score: float, query) -> Hit:
         stored = searcher.stored_fields(docnum)
         numbers = list(stored.get("numbers") or [])
-        wanted = set(query.numbers)
+        wanted = query.number_terms
         marked = [n for n in numbers if number_terms(n) & wanted]
         return Hit(int(stored["id"]), stored.get("title") or "", stored.get("kind", ""), stored.get("published") or None,
                    stored.get("source", ""), numbers, snippet(stored_text(stored), query.highlight_words(), marked),
                    round(score, 4))
+
+    def closest_numbers(self, text: str, limit: int = 6) -> list[str]:
+        """Document numbers in the index nearest to the numbers of a query that found nothing:
+        the same serial first, then the most similar symbols."""
+        from rapidfuzz import fuzz, process
+
+        query = parse(text)
+        if not query.numbers:
+            return []
+        with self._read_lock:
+            symbols = self._symbols()
+        found: list[str] = []
+        for number in query.numbers:
+            label = number.label.upper()
+            serial = next((t[1:] for t in number.terms + number.nearby if t.startswith("#")), None) or \
+                (label.split("/")[0].split("-")[0].lstrip("0") if label[:1].isdigit() else None)
+            same = [s for s in symbols if serial and s.split("/")[0].split("-")[0].lstrip("0") == serial]
+            close = [m[0] for m in process.extract(label, symbols, scorer=fuzz.ratio, limit=limit, score_cutoff=50)]
+            found += [s for s in same + close if s not in found]
+        return found[:limit]
+
+    def _symbols(self) -> list[str]:
+        """The whole document numbers the index knows (read once per index generation)."""
+        cached = getattr(self, "_symbol_cache", None)
+        if cached is not None and cached[0] is self.table:
+            return cached[1]
+        reader = self.searcher().reader()
+        terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("number_terms")]
+        symbols = sorted(t for t in terms if t[:1].isdigit() and "|" not in t and not t.startswith("#")
+                         and any(c.isalpha() for c in t))
+        self._symbol_cache = (self.table, symbols)
+        return symbols
 
     def suggest(self, word: str) -> list[str]:
         """Index words close to a word not in the index (accented input gets accented words)."""

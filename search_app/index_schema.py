@@ -8,7 +8,8 @@ from whoosh import fields, formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 
-from nlp.normalize import match_key, number_key
+from nlp.normalize import match_key
+from search_app.numbers import number_terms
 from search_app.analysis import WORD_PATTERN, accented_counts, term_counts
 
 # Text fields: (as written, folded) pairs; the title counts more than the body.
@@ -74,24 +75,8 @@ def schema() -> fields.Schema:
     )
 
 
-def number_terms(number: str) -> set[str]:
-    """Keys a document number is found by: the whole symbol, "111/2013", "KH953"."""
-    key = number_key(number)
-    terms = {key}
-    m = re.match(r"(\d+)/((?:19|20)\d{2})/", key)
-    if m:
-        terms.add(f"{int(m.group(1))}/{m.group(2)}")
-    m = re.match(r"(\d+)[/-]([A-Z]+)", key)
-    if m:
-        terms.add(f"{m.group(2)}{int(m.group(1))}")
-    year_code = re.match(r"(\d+)/(?:19|20)\d{2}/([A-Z]+)", key)
-    if year_code:
-        terms.add(f"{year_code.group(2)}{int(year_code.group(1))}")
-    return terms
-
-
-def _terms(numbers) -> str:
-    return ",".join(sorted(set().union(*(number_terms(n) for n in numbers)))) if numbers else ""
+def _terms(numbers: list[tuple[str, str | None]]) -> str:
+    return ",".join(sorted(set().union(*(number_terms(n, t) for n, t in numbers)))) if numbers else ""
 
 
 def _keywords(values) -> str:
@@ -102,13 +87,15 @@ def _keywords(values) -> str:
 def record_fields(record: dict) -> dict:
     doc = record["document"]
     own = [doc["number"]] if doc.get("number") else []
+    types = {r["number"]: r.get("type") for r in record.get("doc_refs", [])}
     cited = sorted({r["number"] for r in record.get("doc_refs", []) if r["number"] not in own})
     places = record.get("places", [])
     title, text = doc.get("title") or "", doc.get("text") or ""
     return {
         "id": str(doc["id"]), "title": title, "title_a": title, "title_f": title, "text_a": text, "text_f": text,
         "body": zlib.compress(text.encode("utf-8"), 6), "numbers": own + cited,
-        "number_terms": _terms(own + cited), "own_number_terms": _terms(own),
+        "number_terms": _terms([(n, types.get(n)) for n in own + cited]),
+        "own_number_terms": _terms([(n, types.get(n)) for n in own]),
         "kind": doc.get("kind") or "article", "issuer": " ".join((doc.get("issuer") or "").split())[:120],
         "published": doc.get("published") or "", "source": doc.get("source") or "",
         "province": _keywords(p.get("province") for p in places),

@@ -28,6 +28,20 @@ def model_groups() -> list[ModelGroup]:
     return cached[1]
 
 
+_COPIES: dict[str, tuple[tuple, dict[int, int]]] = {}
+
+
+def copy_clusters() -> dict[int, int]:
+    """Document id -> copy cluster, read once per version of the knowledge base file."""
+    path = current_app.config["DATABASE"]
+    stamp = _file_stamp(path)
+    cached = _COPIES.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, answers.copies(get_store()))
+        _COPIES[path] = cached
+    return cached[1]
+
+
 def _file_stamp(path: str) -> tuple:
     stamps = []
     for name in (path, path + "-wal"):

@@ -17,14 +17,18 @@ OWN_NUMBER_SCORE = 1000.0
 CITED_NUMBER_SCORE = 100.0
 
 
+NEARBY_OWN_SCORE = 10.0    # the same serial of another type: below every number of the type asked for
+NEARBY_CITED_SCORE = 5.0
+
+
 def match(reader, table: DocTable, query: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
     """(which documents match, their scores): numbers select, words and phrases must all occur."""
     scores = np.zeros(table.size, np.float32)
     if query.empty:
         return table.live.copy(), scores
     mask = table.live.copy()
-    if query.numbers:
-        mask &= _score_numbers(reader, table, query.numbers, scores)
+    for number in query.numbers:
+        mask &= _score_number(reader, table, number, scores)
     words_mask = np.ones(table.size, bool)
     for run in query.runs:
         for accented, folded in zip(run.accented, run.folded):
@@ -35,15 +39,34 @@ def match(reader, table: DocTable, query: ParsedQuery) -> tuple[np.ndarray, np.n
     return mask, scores
 
 
-def _score_numbers(reader, table: DocTable, numbers: list[str], scores: np.ndarray) -> np.ndarray:
-    found = np.zeros(table.size, bool)
-    for term in numbers:
-        ids, _ = term_postings(reader, "number_terms", term)
-        found[ids] = True
-        scores[ids] += CITED_NUMBER_SCORE
-        own, _ = term_postings(reader, "own_number_terms", term)
-        scores[own] += OWN_NUMBER_SCORE
+def _score_number(reader, table: DocTable, number, scores: np.ndarray) -> np.ndarray:
+    """The document that is the number first, then those citing it, then the same serial of
+    another type, then (for a bare serial) the digits in plain text."""
+    cited = _having_all(reader, table, "number_terms", number.terms)
+    own = _having_all(reader, table, "own_number_terms", number.terms)
+    scores[cited] += CITED_NUMBER_SCORE
+    scores[own] += OWN_NUMBER_SCORE
+    found = cited.copy()
+    for term in number.nearby:
+        near_cited = _having_all(reader, table, "number_terms", [term]) & ~cited
+        near_own = _having_all(reader, table, "own_number_terms", [term]) & ~cited
+        scores[near_cited] += NEARBY_CITED_SCORE
+        scores[near_own] += NEARBY_OWN_SCORE
+        found |= near_cited
+    if number.bare:
+        found |= _add_bm25(table, "text_f", number.bare, 1.0, scores)
+        found |= _add_bm25(table, "title_f", number.bare, TITLE_WEIGHT, scores)
     return found
+
+
+def _having_all(reader, table: DocTable, fieldname: str, terms: list[str]) -> np.ndarray:
+    mask = np.ones(table.size, bool)
+    for term in terms:
+        ids, _ = term_postings(reader, fieldname, term)
+        has = np.zeros(table.size, bool)
+        has[ids] = True
+        mask &= has
+    return mask
 
 
 def _score_word(table: DocTable, accented: str, folded: str, scores: np.ndarray) -> np.ndarray:
@@ -131,6 +154,20 @@ def ranked(mask: np.ndarray, scores: np.ndarray, dates: np.ndarray, sort: str, o
         docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
     order = np.lexsort((docs, -secondary, -primary))
     return docs[order][offset:offset + count]
+
+
+def one_per_cluster(mask: np.ndarray, scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """Of the matched documents of one copy cluster, keep the best scored (then the lowest number)."""
+    docs = mask.nonzero()[0]
+    if docs.size == 0:
+        return mask
+    order = np.lexsort((docs, -scores[docs], clusters[docs]))
+    ranked_docs = docs[order]
+    first = np.ones(ranked_docs.size, bool)
+    first[1:] = clusters[ranked_docs][1:] != clusters[ranked_docs][:-1]
+    kept = np.zeros_like(mask)
+    kept[ranked_docs[first]] = True
+    return kept
 
 
 def facet_counts(table: DocTable, mask: np.ndarray, names, groups: dict) -> dict[str, list[tuple[str, int]]]:
