@@ -74,11 +74,14 @@ def parse_number(integer: str, decimals: str | None) -> float:
     return value
 
 
-def _is_label(before: str) -> bool:
+def _is_label(before: str, rest: str = "") -> bool:
     tail = before[-40:]
     if TOTAL_BEFORE.search(tail):
         return False  # "tổng số 112 mắt camera" counts
-    return bool(LABEL_BEFORE.search(tail) or _closes_name(tail))
+    if LABEL_BEFORE.search(tail):
+        return True
+    # "thôn Nà Lũng 2 cách …" names; "xã Long Hưng 20 hộ dân" counts
+    return _closes_name(tail) and not (rest and is_count_noun(find_unit(rest) or ""))
 
 
 def _closes_name(tail: str) -> bool:
@@ -87,7 +90,7 @@ def _closes_name(tail: str) -> bool:
         return False
     head = tail[:m.start()].rstrip()
     if not head:
-        return False
+        return len(m.group().split()) >= 2
     # After a sentence end one capitalized word may just open the sentence; two make a name.
     return not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2
 
@@ -160,6 +163,25 @@ def find_unit(rest: str) -> str | None:
     return _extend_admin_list(rest, unit)
 
 
+# Nouns that open a count when no lexicon unit does: households, people, cases, places, measures.
+COUNT_HEADS = {"hộ", "người", "nhân", "khẩu", "đối", "vụ", "trường", "thôn", "xã", "bản", "ấp", "xóm", "làng",
+               "tổ", "đội", "nhóm", "ban", "điểm", "mô", "camera", "mắt", "chiếc", "cái", "con", "lượt", "em",
+               "học", "thành", "cán", "chiến", "đồng", "km", "ha", "tấn", "kg", "dòng", "gia", "hội", "đoàn",
+               "lớp", "buổi", "cuộc", "tin", "bài", "phòng", "cơ", "doanh", "km2", "m", "m2", "thanh", "phụ",
+               "cháu", "thiếu", "bị", "nạn", "xe", "khẩu", "quả", "viên", "bộ", "tập", "cá"}
+# Numbers written as words ("hai thanh niên", "ba tổ"): two to ten, when a count noun follows.
+WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+WORD_NUMBER = re.compile(r"(?<![\w-])(" + "|".join(WORD_NUMBERS) + r")(?=\s+[^\W\d_])", re.IGNORECASE)
+
+
+def is_count_noun(unit: str) -> bool:
+    if not unit.split():
+        return False
+    head = unit.split()[0].lower()
+    return head in COUNT_HEADS or head in CLASSIFIERS or any(u.startswith(unit.lower()) or unit.lower().startswith(u)
+                                                              for u in unit_lexicon())
+
+
 def _money(rest: str, before: str) -> tuple[int, str, int] | None:
     m = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?", rest)
     if not m:
@@ -180,7 +202,7 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
         if any(a < m.start() < b for a, b in quote_spans):
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:m.start()]
-        if _is_label(before) or _slash_date(before) or _line_numbering(text, m):
+        if _is_label(before, text[m.end():]) or _slash_date(before) or _line_numbering(text, m):
             continue
         value = parse_number(m.group(1), m.group(2))
         rest = text[m.end():]
@@ -208,7 +230,27 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
         if _is_year(value, unit, m.group(1)):
             continue
         counts.append(Count(value, unit, start + m.start(), start + pos, start + m.end()))
+    counts += _word_numbers(text, start, quote_spans)
     return sorted(counts, key=lambda c: c.start)
+
+
+def _word_numbers(text: str, start: int, quote_spans) -> list[Count]:
+    found = []
+    for m in WORD_NUMBER.finditer(text):
+        word = m.group(1)
+        if any(a < m.start() < b for a, b in quote_spans) or (word[0].isupper() and m.start() > 0
+                                                                and text[m.start() - 2:m.start()].strip() not in ("", ".", ":")):
+            continue  # inside a name, or a capitalized word mid-sentence ("Năm Căn", "Ba Vì")
+        rest = text[m.end():]
+        unit = find_unit(rest)
+        if not unit or not is_count_noun(unit) or LABEL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            continue  # "thứ hai", "tháng ba", "hai bên", "ba mẹ"
+        if word.lower() == "năm" and (re.match(r"\s*(?:học|tài\s+chính)(?!\s+(?:sinh|viên))", rest, re.IGNORECASE)
+                                      or re.match(r"\s*(?:\S+\s+){0,2}(?:19|20)\d{2}(?!\d)", rest)):
+            continue  # "năm học 2023": "năm" is a year here
+        end = m.end() + len(rest) - len(rest.lstrip()) + len(unit)
+        found.append(Count(WORD_NUMBERS[word.lower()], unit, start + m.start(), start + end, start + m.end()))
+    return found
 
 
 def _fractions(text: str, start: int) -> list[Count]:
@@ -230,7 +272,7 @@ def _fractions(text: str, start: int) -> list[Count]:
 
 def _slash_date(before: str) -> bool:
     """The second half of a date (13/4) or of a range (2021 - 2026)."""
-    return bool(re.search(r"\d\s*(?:/|\s[-–]|–)\s*$", before))
+    return bool(re.search(r"\d\s*(?:/|\s[-–]|–)\s*$|\d-$", before))  # also "2019-12"
 
 
 def _line_numbering(text: str, m: re.Match) -> bool:

@@ -57,10 +57,14 @@ class DocRef:
     end: int
     key: str = ""
     parts: dict = field(default_factory=dict)
+    ocr_written: str | None = None  # the symbol as OCR read it, when a confusion was repaired
 
     def as_dict(self) -> dict:
-        return {"number": self.number, "type": self.type, "date": self.date, "issuer": self.issuer,
-                "text": self.text, "key": self.key, "parts": self.parts, "start": self.start, "end": self.end}
+        out = {"number": self.number, "type": self.type, "date": self.date, "issuer": self.issuer,
+               "text": self.text, "key": self.key, "parts": self.parts, "start": self.start, "end": self.end}
+        if self.ocr_written:
+            out["repaired_from"] = self.ocr_written  # provenance: what the scan said
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +124,8 @@ def find_doc_refs(text: str) -> list[DocRef]:
         if _NAME_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             continue  # "Ban Chỉ đạo 138/CP" is a name, not a reference
         number = clean_number(m.group())
+        repaired = repair_symbol(number)
+        written, number = (number, repaired) if repaired else (None, number)
         parts = parse_number(number)
         if parts["type_code"] is None and not re.search(r"[A-ZĐ]{2}", parts["issuer_code"] or ""):
             continue  # "5/Tết": a lone capitalized word is not a document symbol
@@ -137,9 +143,40 @@ def find_doc_refs(text: str) -> list[DocRef]:
         else:
             before = _ISSUER_BEFORE.search(text[max(0, start - 120):start])
             issuer = before.group(1).strip() if before else None
-        refs.append(DocRef(number, doc_type, date, issuer, text[start:end], start, end, number_key(number), parts))
+        refs.append(DocRef(number, doc_type, date, issuer, text[start:end], start, end, number_key(number), parts,
+                           written))
+    refs += _refs_without_symbol(text, [(r.start, r.end) for r in refs])
     _share_issuers(refs, text)
-    return refs
+    return sorted(refs, key=lambda r: r.start)
+
+
+# "Chỉ thị số 12 của UBND tỉnh", "Đề án 06": a capitalized type word and a serial, no symbol.
+_BARE_REF = re.compile(r"(?<!\w)(" + "|".join(TYPE_WORDS) + r")\s+(số\s*:?\s*)?(\d{1,5})(?![\w/.,\-]|\s*/|\s*-\s*[A-ZĐ])")
+
+
+def _refs_without_symbol(text: str, taken: list[tuple[int, int]]) -> list[DocRef]:
+    from nlp.counts import DURATIONS, find_unit, is_count_noun
+
+    found = []
+    for m in _BARE_REF.finditer(text):
+        if not m.group(1)[0].isupper() or any(a <= m.start() < b for a, b in taken):
+            continue  # "kế hoạch 5 năm" is a plan of five years, not a document
+        serial = m.group(3)
+        if len(serial) == 4 and serial[:2] in ("19", "20"):
+            continue
+        unit = find_unit(text[m.end():m.end() + 40])
+        if unit and (unit.split()[0].lower() in DURATIONS or is_count_noun(unit)):
+            continue
+        doc_type = next(t for t in TYPE_WORDS if t.lower() == m.group(1).lower())
+        date, used = _date_after(text[m.end():m.end() + 60])
+        end = m.end() + used
+        issuer_match = _ISSUER.match(text[end:end + 160])
+        if issuer_match:
+            end += issuer_match.end()
+        found.append(DocRef(serial, doc_type, date, issuer_match.group(1).strip() if issuer_match else None,
+                            text[m.start():end], m.start(), end, f"{number_key(doc_type).replace(' ', '')}:{int(serial)}",
+                            {"serial": int(serial), "year": None, "type_code": None, "issuer_code": None}))
+    return found
 
 
 def _share_issuers(refs: list[DocRef], text: str) -> None:
@@ -149,6 +186,40 @@ def _share_issuers(refs: list[DocRef], text: str) -> None:
         if left.issuer is None and right.issuer and same_code and re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", text[left.end:right.start]
                                                                   .replace(right.type or "", "", 1).replace("số", "", 1)):
             left.issuer = right.issuer
+
+
+# OCR confusions of a scanned symbol: "07/CEUBND" was "07/CT-UBND" (a T and a dash read as E).
+OCR_CONFUSIONS = (("E", "T-"), ("O", "0"), ("0", "O"), ("I", "1"), ("l", "1"), ("1", "I"), ("D", "Đ"), ("Đ", "D"))
+ISSUER_CODES = {"UBND", "BCĐ", "CAT", "CAH", "CAX", "TW", "TTG", "CP", "BCA", "HĐND", "TU", "HU", "BCH", "VPCP",
+                "BTC", "BQP", "BNV", "MTTQ", "ĐTN", "HLHPN", "QH", "VPTW", "BTGTW", "BTCTW", "UBKTTW"}
+
+
+def _plausible_symbol(number: str) -> bool:
+    try:
+        parts = parse_number(number)
+    except ValueError:
+        return False
+    if parts["type_code"] is None:
+        return False
+    issuer = parts["issuer_code"] or ""
+    return not issuer or all(c.upper() in ISSUER_CODES or re.fullmatch(r"[A-ZĐ]{1,3}\d{1,3}|PV\d+", c.upper())
+                             for c in re.split(r"[-/]", issuer) if c)
+
+
+def repair_symbol(number: str) -> str | None:
+    """The symbol a single OCR confusion explains, when exactly one does; None when the symbol is fine
+    or no single confusion (or more than one) makes it a known type and issuer."""
+    serial, slash, code = number.partition("/")
+    if _plausible_symbol(number) or not serial.isdigit():
+        return None
+    candidates = set()
+    for wrong, right in OCR_CONFUSIONS:
+        for i in range(len(code)):
+            if code.startswith(wrong, i):
+                fixed = f"{serial}{slash}{code[:i]}{right}{code[i + len(wrong):]}"
+                if _plausible_symbol(fixed):
+                    candidates.add(fixed)
+    return candidates.pop() if len(candidates) == 1 else None
 
 
 def unique_refs(refs: list[DocRef]) -> list[DocRef]:

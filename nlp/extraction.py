@@ -75,6 +75,9 @@ def extract(document: DocumentLike) -> Extraction:
     text = document.text
     spans = sentences(text)
     head = header.from_fields(getattr(document, "header", None) or {}, text) or header.parse_header(text)
+    repaired = docrefs.repair_symbol(head.number) if head else None
+    if repaired:  # a scan's "07/CEUBND" is "07/CT-UBND": one OCR confusion, reported with the number
+        head.number = repaired
     kind = getattr(document, "kind", None) or ("directive" if head else "article")
     result = Extraction(
         source=document.source, kind=kind,
@@ -242,21 +245,23 @@ def _most_specific_of_address(text: str, before: list) -> places.Place:
     return max(chain, key=lambda pair: _RANK.get(pair[1].level, 4))[1]
 
 
-_ISSUER_AREA = re.compile(r"(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+([^\W\d_][\w\s]*?)(?=\s+(?:CÔNG AN|"
-                          r"UBND|ỦY BAN|BAN|ĐẢNG|HỘI|CỘNG HÒA)|\s*$)")
+# Overlapping matches, any case: the header gives the issuer as Vietnamese writes it, the area last
+# ("Ban Chỉ đạo phòng, chống tội phạm, tệ nạn xã hội … huyện Phù Mỹ"), so "xã hội …" must not hide it.
+_ISSUER_AREA = re.compile(r"(?=(?<!\w)(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+([^\W\d_][\w\s]*?)"
+                          r"(?=\s+(?:CÔNG AN|UBND|ỦY BAN|BAN|ĐẢNG|HỘI|CỘNG HÒA)|\s*$))", re.IGNORECASE)
 
 
 _NOT_IN_NAMES = {"VÀ", "CỦA", "VỀ", "HỘI", "CHỦ", "NGHĨA", "PHÒNG", "CHỐNG", "TỆ", "NẠN"}
 
 
 def _issuer_area(issuer: str | None, found_places: list[places.Place]) -> str | None:
-    """A directive covers its issuer's area: "CÔNG AN TỈNH QUẢNG TRỊ CÔNG AN HUYỆN CAM LỘ" -> huyện Cam Lộ."""
+    """A directive covers its issuer's area: "Công an huyện Cam Lộ" -> huyện Cam Lộ."""
     for m in reversed(list(_ISSUER_AREA.finditer(issuer or ""))):
         level, name = m.group(1).lower(), " ".join(m.group(2).split())
-        known = next((p for p in found_places if p.level == level and p.name.upper() == name), None)
+        known = next((p for p in found_places if p.level == level and p.name.upper() == name.upper()), None)
         if known:
             return f"{level} {known.name}"
-        words = name.split()
+        words = name.upper().split()
         if gazetteer().knows(level, name.title()) or (len(words) <= 3 and not set(words) & _NOT_IN_NAMES):
             return f"{level} {name.title()}"  # but "… TỆ NẠN XÃ HỘI VÀ XÂY DỰNG …" is no commune
     return None

@@ -13,7 +13,7 @@ LEVEL_WORDS = ("thành phố", "tỉnh", "thị xã", "thị trấn", "huyện",
                "khu phố", "khu dân cư", "tiểu khu", "thôn", "bản", "làng", "xóm", "ấp")
 ABBREVIATED = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
 LEVEL = re.compile(
-    r"(?<![\w])(" + "|".join(LEVEL_WORDS) + r"|TP\.?|TX\.|TT\.)(?=\s)", re.IGNORECASE)
+    r"(?<![\w])(" + "|".join(LEVEL_WORDS) + r"|TP\.?|TX\.|TT\.)(?=\s|:\s)", re.IGNORECASE)
 NUMBERED_LEVELS = {"phường", "quận", "tổ dân phố", "khu phố", "tiểu khu", "thôn", "bản", "xóm", "ấp", "khu dân cư"}
 GAZETTEER_LEVELS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 # "văn bản Hướng dẫn", "cơ bản": the level word is part of another word here.
@@ -64,8 +64,9 @@ def _name_tokens(text: str, level: str) -> list[re.Match]:
         if not word:
             break
         first = not tokens
-        if word.isdigit() and (first and level in NUMBERED_LEVELS or not first and level in LOW_LEVELS):
-            tokens.append(_Trimmed(m, word))  # "thôn 3", "bản Huồi Giảng 1"
+        if word.isdigit() and (first and level in NUMBERED_LEVELS or not first and level in LOW_LEVELS
+                               or not first and len(word) <= 2 and not counted_after(text[m.end():])):
+            tokens.append(_Trimmed(m, word))  # "thôn 3", "bản Huồi Giảng 1", "xã Long Hưng 2"
             break
         if not (word[0].isupper() and word[0].isalpha()) or (len(word) > 1 and word.isupper() and word not in {"II", "IV"}):
             break
@@ -106,8 +107,14 @@ def _mentions_after_levels(text: str) -> list[PlaceMention]:
     covered = 0
     for m in LEVEL.finditer(text):
         level = _level_name(m.group(1))
-        if m.start() < covered or text[m.end()] not in " \t":
-            continue  # inside a name already read ("xã Bản Lầu"), or the name is on another line
+        if m.start() < covered:
+            continue  # inside a name already read ("xã Bản Lầu")
+        if text[m.end()] == ":":  # "các xã: Tân Lập, Tân Hòa, Tân Phú"
+            found.extend(_plural_list(text, m, level))
+            covered = found[-1].end if found else covered
+            continue
+        if text[m.end()] not in " \t":
+            continue  # the name is on another line
         if level == "bản" and COMPOUND_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
         mention = _named_after(text, m, level)
@@ -116,6 +123,7 @@ def _mentions_after_levels(text: str) -> list[PlaceMention]:
             continue
         found.append(mention)
         found.extend(_shared_level(text, mention.end, level))
+        found.extend(_parent_in_parentheses(text, found[-1].end, level))
         covered = found[-1].end
     return found
 
@@ -131,11 +139,55 @@ def _named_after(text: str, m: re.Match, level: str) -> PlaceMention | None:
         return None
     words = [t.word for t in tokens]
     if level in GAZETTEER_LEVELS and not words[0].isdigit():
-        words = words[:_best_known_prefix(level, words)]
+        known = _best_known_prefix(level, words)
+        if not (known == len(words) - 1 and words[-1].isdigit()):  # "xã Long Hưng 2" keeps its number
+            words = words[:known]
         tokens = tokens[:len(words)]
         if upper and not gazetteer().knows(level, " ".join(words)):
             return None  # "UBND HUYỆN MỸ TÚ": upper case is trusted only when the gazetteer knows it
+        if _not_a_unit(level, words):
+            return None
     return PlaceMention(" ".join(words), level, start, start + tokens[-1].end())
+
+
+# Surnames that open most Vietnamese personal names: "UBND tỉnh Nguyễn Văn Hùng" is an official, no province.
+SURNAMES = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý", "Đinh", "Trịnh", "Đoàn", "Lương", "Mai", "Trương", "Lưu", "Cao", "Hà", "Tạ", "Lò"}
+
+
+def _not_a_unit(level: str, words: list[str]) -> bool:
+    """Provinces are a closed list; a lower unit the gazetteer does not know is kept, unless it
+    reads as a person's name (a surname and two more words)."""
+    name = " ".join(words)
+    if gazetteer().knows(level, name):
+        return False
+    if level == "tỉnh":
+        return True
+    return words[0] in SURNAMES and len(words) >= 3
+
+
+_PARENT = {"xã": ("huyện", "thị xã", "thành phố"), "phường": ("quận", "thị xã", "thành phố"),
+           "thị trấn": ("huyện",), "huyện": ("tỉnh",), "quận": ("thành phố",), "thị xã": ("tỉnh",)}
+_IN_PARENTHESES = re.compile(r"\s*\(\s*([A-ZĐ][^\W\d_]*(?:[ -]+[A-ZĐ][^\W\d_]*){0,3})\s*\)")
+
+
+def _parent_in_parentheses(text: str, end: int, level: str) -> list[PlaceMention]:
+    """ "xã Hoằng Đạt (Hoằng Hóa)": the unit above, named without its level word."""
+    m = _IN_PARENTHESES.match(text, end)
+    if not m:
+        return []
+    for parent in _PARENT.get(level, ()):
+        if gazetteer().knows(parent, m.group(1)):
+            return [PlaceMention(m.group(1), parent, m.start(1), m.end(1))]
+    return []
+
+
+def counted_after(rest: str) -> bool:
+    """Whether the words after a number say what it counts ("20 hộ"), not what it names."""
+    from nlp.counts import find_unit, is_count_noun
+
+    unit = find_unit(rest)
+    return bool(unit) and is_count_noun(unit)
 
 
 def _plural_list(text: str, m: re.Match, level: str) -> list[PlaceMention]:
@@ -177,6 +229,11 @@ def _shared_level(text: str, end: int, level: str) -> list[PlaceMention]:
         found.append(PlaceMention(" ".join(words[:n]), level, start, end))
 
 
+_MASTHEAD_BEFORE = re.compile(r"(?:Báo|Đài|Cổng\s+thông\s+tin(?:\s+điện\s+tử)?|Tạp\s+chí|Truyền\s+hình)\s+$",
+                             re.IGNORECASE)
+_MASTHEAD_AFTER = re.compile(r"\s+(?:điện\s+tử|online|Online)(?!\w)")
+
+
 def _bare_provinces(text: str, taken: list[tuple[int, int]], named: set[str]) -> list[PlaceMention]:
     found = []
     names = sorted(gazetteer().province_names(), key=len, reverse=True)
@@ -184,6 +241,8 @@ def _bare_provinces(text: str, taken: list[tuple[int, int]], named: set[str]) ->
     for m in pattern.finditer(text):
         if any(a <= m.start() < b for a, b in taken) or key(m.group(1)) in named:
             continue
+        if _MASTHEAD_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or _MASTHEAD_AFTER.match(text, m.end()):
+            continue  # "Báo Bình Phước điện tử" names a newspaper
         level = "thành phố" if m.group(1) in MUNICIPALITIES else "tỉnh"
         found.append(PlaceMention(m.group(1), level, m.start(), m.end()))
     return found

@@ -258,5 +258,5 @@ def test_header_fields_from_the_parser_win_over_the_text():
               "subject": "Nhân rộng mô hình “Camera an ninh”"}
     result = extract(Parsed("kh.pdf", text, fields))
     assert (result.kind, result.number, result.issuer, result.published) == \
-        ("directive", "94/KH-CAH", "CÔNG AN HUYỆN LẠNG GIANG", "2023-01-10")
+        ("directive", "94/KH-CAH", "Công an huyện Lạng Giang", "2023-01-10")
     assert result.title == "Kế hoạch nhân rộng mô hình “Camera an ninh”"
