@@ -7,7 +7,7 @@ _PROVENANCE = """
     start_offset INTEGER, end_offset INTEGER, sentence_start INTEGER, sentence_end INTEGER,
     extractor_version TEXT NOT NULL"""
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list = [
     f"""
     CREATE TABLE blobs (
         hash TEXT PRIMARY KEY, media_type TEXT NOT NULL, size INTEGER NOT NULL,
@@ -132,10 +132,32 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def _recompute_signatures(conn: sqlite3.Connection) -> None:
+    """6: near-duplicate signatures of the vectorised MinHash replace the pure-Python ones, so new
+    documents compare against signatures of the same kind (the links already found stay)."""
+    import json
+
+    from ingest.dedup import signature
+
+    rows = conn.execute("SELECT s.document_id, d.text FROM document_signatures s JOIN documents d "
+                        "ON d.id = s.document_id").fetchall()
+    conn.executemany("UPDATE document_signatures SET signature = ? WHERE document_id = ?",
+                     [(json.dumps(signature(text)), doc_id) for doc_id, text in rows])
+
+
+MIGRATIONS.append(_recompute_signatures)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the migrations the database has not seen; returns the new version."""
+    """Apply the migrations the database has not seen; returns the new version. A migration is an
+    SQL script or a function of the connection; each runs in its own transaction."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        with conn:
-            conn.executescript("BEGIN;" + script + f"PRAGMA user_version = {number};COMMIT;")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        if callable(step):
+            with conn:
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {number}")
+        else:
+            with conn:
+                conn.executescript("BEGIN;" + step + f"PRAGMA user_version = {number};COMMIT;")
     return len(MIGRATIONS)

@@ -23,34 +23,51 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Hashable
 
+import numpy as np
+
 PERMUTATIONS = 128
 SHINGLE_WORDS = 5
 BANDS = 32  # 32 bands of 4 rows: a pair at similarity 0.8 becomes a candidate with p > 0.999
 MERSENNE = (1 << 61) - 1
+SIGNATURE_VERSION = 2  # 2: 32-bit shingle hashes, vectorised (1: 64-bit shingle hashes, pure Python)
 _rng = random.Random(20240901)  # fixed seed: signatures must be comparable across runs
-HASH_PARAMS = tuple((_rng.randrange(1, MERSENNE), _rng.randrange(0, MERSENNE)) for _ in range(PERMUTATIONS))
+_A = np.array([_rng.randrange(1, MERSENNE) for _ in range(PERMUTATIONS)], dtype=np.uint64)
+_B = np.array([_rng.randrange(0, MERSENNE) for _ in range(PERMUTATIONS)], dtype=np.uint64)
+_P, _LOW32, _LOW29 = np.uint64(MERSENNE), np.uint64((1 << 32) - 1), np.uint64((1 << 29) - 1)
+_29, _32, _61 = np.uint64(29), np.uint64(32), np.uint64(61)
+
+
+_COMBINING = re.compile("[\u0300-\u036f]+")  # the marks Vietnamese letters decompose into
 
 
 def fold_words(text: str) -> list[str]:
     """Lower-case words without diacritics (đ -> d)."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.findall(r"\w+", bare)
+    return re.findall(r"\w+", _COMBINING.sub("", decomposed))
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
-    """64-bit hashes of the runs of `size` consecutive words (the whole text when shorter)."""
+    """32-bit hashes of the runs of `size` consecutive words (the whole text when shorter)."""
     words = fold_words(text)
     runs = {" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))}
-    return {int.from_bytes(hashlib.blake2b(run.encode(), digest_size=8).digest(), "big") for run in runs if run}
+    return {int.from_bytes(hashlib.blake2b(run.encode(), digest_size=4).digest(), "big") for run in runs if run}
 
 
 def signature(text: str) -> tuple[int, ...]:
-    """The MinHash signature: for each of the permutations, the smallest hash."""
+    """The MinHash signature: for each permutation h -> (a*h + b) mod (2**61 - 1), the smallest
+    permuted shingle hash. All shingles and permutations in one numpy computation; the product of
+    a 61-bit and a 32-bit number is split in parts that fit 64 bits, and reduced with 2**61 = 1."""
     values = shingles(text)
     if not values:
         return tuple([MERSENNE] * PERMUTATIONS)
-    return tuple(min((a * v + b) % MERSENNE for v in values) for a, b in HASH_PARAMS)
+    h = np.fromiter(values, dtype=np.uint64, count=len(values))[None, :]
+    low = (_A & _LOW32)[:, None] * h                # < 2**64
+    high = (_A >> _32)[:, None] * h                 # < 2**61: its part of a*h is high * 2**32
+    total = ((high >> _29) + ((high & _LOW29) << _32)  # high * 2**32 mod p
+             + (low & _P) + (low >> _61) + _B[:, None])
+    total = (total & _P) + (total >> _61)
+    total = np.where(total >= _P, total - _P, total)
+    return tuple(total.min(axis=1).tolist())
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
