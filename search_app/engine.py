@@ -39,12 +39,44 @@ WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
 # would hold the whole index in RAM.
 
 
+# The layout of the index this code writes and reads (terms, fields, Whoosh's block format).
+# Bump it when number terms or fields change: an older index is refused, not misread.
+INDEX_FORMAT = 2
+FORMAT_FILE = "policekb-format.json"
+
+
 class IndexMissing(RuntimeError):
     building = False
 
 
 class IndexBuilding(IndexMissing):
     building = True
+
+
+class IndexOutdated(IndexMissing):
+    """An index written by another format version (or another Whoosh): rebuild it."""
+
+
+def _format_stamp() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        whoosh = version("whoosh-reloaded")
+    except PackageNotFoundError:
+        whoosh = "unknown"
+    return {"format": INDEX_FORMAT, "whoosh": whoosh}
+
+
+def _check_format(path: Path) -> None:
+    import json
+
+    try:
+        found = json.loads((path / FORMAT_FILE).read_text())
+    except (OSError, ValueError):
+        found = None
+    if found != _format_stamp():
+        raise IndexOutdated(f"the search index at {path} was written by another version "
+                            f"({found or 'unknown'}, this one reads {_format_stamp()}): run `policekb index`")
 
 
 @dataclass
@@ -84,10 +116,13 @@ class SearchEngine:
     # --- lifecycle ----------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path) -> "SearchEngine":
+        import json
+
         path = Path(path)
         if path.exists():
             shutil.rmtree(path)
         path.mkdir(parents=True)
+        (path / FORMAT_FILE).write_text(json.dumps(_format_stamp()))
         return cls(index.create_in(str(path), schema()))
 
     @classmethod
@@ -97,6 +132,7 @@ class SearchEngine:
         if not path.exists() or not index.exists_in(str(path)):
             building = path.with_name(path.name + BUILDING_SUFFIX).exists()
             raise (IndexBuilding if building else IndexMissing)(f"no search index at {path}")
+        _check_format(path)
         stamp = _stamp(path)
         with _OPEN_LOCK:
             cached = _OPEN.get(str(path))
