@@ -93,8 +93,9 @@ def _owner_before(text: str, count: Count, mentions: list[ModelMention]) -> Mode
     gap = text[before[-1].end:count.start]
     if _MODEL_THEN_COUNT.match(gap):
         return before[-1]
-    if _WITH.match(gap) and is_instance_unit(count.unit, before[-1].name):
-        return before[-1]  # "mô hình “Camera an ninh” với 36 mắt camera"
+    if _WITH.match(gap) and (is_instance_unit(count.unit, before[-1].name) or
+                             (CARRIERS.match(count.unit) and count.unit.lower() != "mô hình")):
+        return before[-1]  # "mô hình “Camera an ninh” với 36 mắt camera", "“Zalo an ninh” với 1.018 nhóm"
     return None
 
 
@@ -166,20 +167,39 @@ def _link_joined(text: str, counts: list[Count], linked: dict[int, list[str]]) -
             changed = True
 
 
+_DEVICES_OR_PEOPLE = re.compile(r"^(?:mắt\s+|chiếc\s+|bộ\s+|bóng\s+|cụm\s+)?(?:camera|đèn|loa|kẻng|người|phụ\s+nữ|"
+                                r"thanh\s+niên|hộ|thành\s+viên|hội\s+viên|đoàn\s+viên|cá\s+nhân|em|học\s+sinh|ngư\s+dân|chủ\s+tàu)(?!\w)",
+                                re.IGNORECASE)
+
+
+_WITHOUT_IT = re.compile(r"(?<!\w)còn\s+(?:lại\s+)?$", re.IGNORECASE)
+
+
+def _names_the_model(unit: str, model: str) -> bool:
+    """ "tổ" of “Tổ tự quản biên giới”, "ngôi chùa" of “Chùa bình yên”, "khu phố" of “Ấp, khu phố an toàn”:
+    the counted noun is one of the nouns the model's name opens with."""
+    opening = model.lower().replace(",", " ").split()[:3]
+    words = unit.lower().replace(",", " ").split()
+    return bool(words) and words[-1] in opening and (len(words) == 1 or words[-2] in opening or words[0] == "ngôi")
+
+
 def refer_back(text: str, statement: Span, counts: list[Count], model: str, taken: set[int]) -> list[ModelCount]:
     """Counts of a statement that names no model, tied to the model last named in the paragraph:
     "đến nay mô hình đã có ở 14 bến đò", "toàn quận có 90 tuyến hẻm" for a model about tuyến hẻm."""
-    cue = _BACK_REFERENCE.search(statement.text)
+    head = model.lower().replace(",", " ").split()[0]
+    cue = _BACK_REFERENCE.search(statement.text) or re.search(rf"(?<!\w)(?:các|những)\s+{re.escape(head)}(?!\w)",
+                                                             statement.text, re.IGNORECASE)
     explicit = bool(_EXPLICIT_BACK.search(statement.text))
     linked: dict[int, list[str]] = {}
     for i, count in enumerate(counts):
-        if id(count) in taken or count.whole or count.unit == "%":
-            continue
+        if id(count) in taken or count.whole or count.unit == "%" or _WITHOUT_IT.search(
+                text[max(statement.start, count.start - 12):count.start]) or "chưa" in text[count.end:count.end + 40]:
+            continue  # "còn 21 xóm chưa đạt": the places still without the model
         carrier = bool(CARRIERS.match(count.unit)) and (count.unit.lower() != "mô hình" or explicit)
-        own_unit = is_instance_unit(count.unit, model)
-        # Without a word for the model, only its own places and groups ("các tổ", "tuyến hẻm") refer back;
+        own_unit = _names_the_model(count.unit, model)
+        # Without a word for the model, only its own places and groups ("96 tổ", "56 ngôi chùa") refer back;
         # devices and people ("13 camera", "52 phụ nữ") need "mô hình" to say whose they are.
-        if (own_unit and carrier) or (cue and (carrier or own_unit)):
+        if (own_unit and not _DEVICES_OR_PEOPLE.match(count.unit)) or (cue and (carrier or own_unit)):
             linked[i] = [model]
     _link_joined(text, counts, linked)
     return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]

@@ -52,7 +52,7 @@ def _tables(text: str) -> list[_Table]:
     for m in ROW.finditer(text):
         cells = _cells(m.group(), m.start())
         if current is None or m.start() != last_end + 1:
-            caption_start = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+            caption_start = _caption_start(text, m.start())
             caption = (caption_start, m.start() - 1) if m.start() > 0 else None
             current = _Table(caption, [c for c, _ in cells], [])
             tables.append(current)
@@ -60,6 +60,21 @@ def _tables(text: str) -> list[_Table]:
             current.rows.append((m.start(), cells))
         last_end = m.end()
     return [t for t in tables if t.rows]
+
+
+def _caption_start(text: str, table_start: int, max_lines: int = 3) -> int:
+    """A caption may wrap over a few lines ("Bảng chỉ tiêu … mô hình “X” năm\n2024 (đơn vị: …)"): go back
+    while the line before does not end a sentence or a list item."""
+    start = text.rfind("\n", 0, max(table_start - 1, 0)) + 1
+    for _ in range(max_lines - 1):
+        if start <= 0:
+            break
+        previous = text.rfind("\n", 0, start - 1) + 1
+        line = text[previous:start - 1].rstrip()
+        if not line or line.endswith((".", ";", ":")) or "|" in line:
+            break
+        start = previous
+    return start
 
 
 def read_tables(text: str, mentions: list[ModelMention]) -> list[TableCount]:
