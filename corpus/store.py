@@ -89,9 +89,15 @@ class Store:
         return doc_id
 
     def replace_facts(self, document_id: int, extraction: dict) -> None:
-        """Re-extraction: the document's facts are replaced atomically."""
+        """Re-extraction: the document's facts, and what the extractor says of the document itself
+        (its number and issuer), are replaced atomically."""
         with self.conn:
             self.get_document(document_id)
+            number = extraction.get("number")
+            if number or extraction.get("issuer"):
+                self.conn.execute("UPDATE documents SET number = coalesce(?, number), number_key = coalesce(?, number_key), "
+                                  "issuer = coalesce(?, issuer) WHERE id = ?",
+                                  (number, number_key(number) if number else None, extraction.get("issuer"), document_id))
             self._write_facts(document_id, extraction)
 
     def _write_facts(self, doc_id: int, ex: dict) -> None:

@@ -43,7 +43,97 @@ def _issuer(head: str, number_at: int) -> str | None:
         line = MOTTO.sub(" ", line).strip(" -_")
         if line and line.upper() == line and any(c.isalpha() for c in line):
             lines.append(" ".join(line.split()))
-    return " ".join(lines) or None
+    return issuing_body(lines)
+
+
+# The bodies a header names, as they open a line: the issuer is the last body, the lines above
+# it are its superiors ("BỘ CÔNG AN / CÔNG AN TỈNH QUẢNG TRỊ"). Written as Vietnamese writes them.
+BODY_HEADS = {
+    "ĐẢNG ỦY CÔNG AN": "Đảng ủy Công an", "ĐẢNG UỶ CÔNG AN": "Đảng ủy Công an", "ĐẢNG ỦY": "Đảng ủy",
+    "ĐẢNG UỶ": "Đảng ủy", "BỘ CÔNG AN": "Bộ Công an", "BỘ QUỐC PHÒNG": "Bộ Quốc phòng", "CÔNG AN": "Công an",
+    "ỦY BAN NHÂN DÂN": "Ủy ban nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân", "UBND": "UBND",
+    "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân", "HĐND": "HĐND", "BAN CHỈ ĐẠO": "Ban Chỉ đạo",
+    "BAN THƯỜNG VỤ": "Ban Thường vụ", "TỈNH ỦY": "Tỉnh ủy", "TỈNH UỶ": "Tỉnh ủy", "THÀNH ỦY": "Thành ủy",
+    "THÀNH UỶ": "Thành ủy", "HUYỆN ỦY": "Huyện ủy", "HUYỆN UỶ": "Huyện ủy", "BỘ CHỈ HUY QUÂN SỰ": "Bộ Chỉ huy Quân sự",
+}
+# Only at the start of a line: inside a name they are ordinary words ("BAN CHỈ ĐẠO PHÒNG, CHỐNG …").
+LINE_HEADS = ("CỤC", "PHÒNG", "SỞ", "VĂN PHÒNG", "ĐỘI", "TRƯỜNG", "TRUNG TÂM", "BAN", "HỘI", "ĐOÀN", "BỘ")
+_HEAD = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, BODY_HEADS), key=len, reverse=True)) + r")(?!\w)")
+LEVELS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")
+# An area's name runs to the end of the body: "… TỆ NẠN XÃ HỘI VÀ …" names no commune.
+_AREA = re.compile(r"(?<!\w)(" + "|".join(LEVELS) + r")\s+((?:[^\W_]+\s*){1,4})$")
+_NOT_NAMES = {"VÀ", "CỦA", "VỀ", "HỘI", "PHÒNG", "CHỐNG", "TỔ", "NHÂN", "DÂN"}
+# "TỈNH ỦY QUẢNG TRỊ": these heads are followed by the area's name alone.
+NAMED_HEADS = {"TỈNH ỦY": "TỈNH", "TỈNH UỶ": "TỈNH", "THÀNH ỦY": "THÀNH PHỐ", "THÀNH UỶ": "THÀNH PHỐ",
+               "HUYỆN ỦY": "HUYỆN", "HUYỆN UỶ": "HUYỆN"}
+PROPER = {"TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC": "Toàn dân bảo vệ an ninh Tổ quốc", "TỔ QUỐC": "Tổ quốc",
+          "VIỆT NAM": "Việt Nam", "CẢNH SÁT": "Cảnh sát", "AN NINH ĐIỀU TRA": "An ninh điều tra"}
+ACRONYMS = {"UBND", "HĐND", "ANTT", "ANQG", "TTATXH", "TTXH", "PCCC", "CAND", "BCĐ", "QLHC", "MTTQ"}
+
+
+def issuing_body(lines: list[str] | str | None) -> str | None:
+    """The body that issues the document, in sentence case: lines "CÔNG AN TỈNH QUẢNG TRỊ",
+    "CÔNG AN HUYỆN CAM LỘ" -> "Công an huyện Cam Lộ". A string is one line (layout readers join them)."""
+    if isinstance(lines, str):
+        lines = [lines]
+    bodies = _bodies([" ".join(line.split()) for line in lines or [] if line.strip()])
+    if not bodies:
+        return None
+    *superiors, body = bodies
+    issuer = _sentence_case(body)
+    if superiors and not _HEAD.match(body) and body.startswith(tuple(h + " " for h in LINE_HEADS)):
+        return f"{issuer} {_sentence_case(superiors[-1])}"  # "Phòng Cảnh sát hình sự Công an tỉnh Quảng Trị"
+    if _area(body) or body.startswith("BỘ "):
+        return issuer
+    # "UBND HUYỆN PHÙ MỸ / BAN CHỈ ĐẠO …": the committee is the district's, or every district's
+    # committee would share one label.
+    area = next((a for a in map(_area, reversed(superiors)) if a), None)
+    return f"{issuer} {_case_area(area)}" if area else issuer
+
+
+def _bodies(lines: list[str]) -> list[str]:
+    """A new body opens a line with a head word, or follows a head inside a line; other lines
+    continue the body above ("ỦY BAN NHÂN DÂN / HUYỆN THỌ XUÂN")."""
+    bodies: list[str] = []
+    for line in lines:
+        starts = [m.start() for m in _HEAD.finditer(line)]
+        if not bodies or (starts and starts[0] == 0) or line.startswith(tuple(h + " " for h in LINE_HEADS)):
+            bodies.append("")
+        cuts = [0, *[s for s in starts if s > 0], len(line)]
+        for i, (start, end) in enumerate(zip(cuts, cuts[1:])):
+            if i:
+                bodies.append("")
+            bodies[-1] = f"{bodies[-1]} {line[start:end].strip()}".strip()
+    return [b for b in bodies if b]
+
+
+def _area(body: str) -> str | None:
+    """ "… HUYỆN CAM LỘ" at the end of a body ("HUYỆN ỦY CAM LỘ" too); not "… TỆ NẠN XÃ HỘI VÀ …"."""
+    head = _HEAD.match(body)
+    if head and head.group(1) in NAMED_HEADS:
+        return f"{NAMED_HEADS[head.group(1)]} {body[head.end():].strip()}"
+    m = _AREA.search(body)
+    return m.group(0).strip() if m and not set(m.group(2).split()) & _NOT_NAMES else None
+
+
+def _case_area(area: str) -> str:
+    level, name = _AREA.search(area).groups()
+    return f"{level.lower()} {name.strip().title()}"
+
+
+def _sentence_case(body: str) -> str:
+    head = _HEAD.match(body)
+    rest = body[head.end():].strip() if head else body
+    named = bool(head) and head.group(1) in NAMED_HEADS
+    area = None if named else _area(rest)
+    middle = rest[:len(rest) - len(area)] if area else rest
+    words = [BODY_HEADS[head.group(1)]] if head else []
+    words += [w if w in ACRONYMS else w.title() if named else w.lower() for w in middle.split()]
+    text = " ".join(words)
+    for upper, proper in PROPER.items():
+        text = re.sub(r"(?<!\w)" + re.escape(upper.lower()) + r"(?!\w)", proper, text)
+    text = f"{text} {_case_area(area)}" if area else text
+    return text[:1].upper() + text[1:]
 
 
 def _subject(head: str, type_match: re.Match | None) -> str | None:
@@ -91,6 +181,6 @@ def from_fields(fields: dict, text: str) -> Header | None:
     doc_type = fields.get("type") or (parsed.type if parsed else None)
     subject = fields.get("subject") or (parsed.subject if parsed else None)
     title = f"{doc_type} {subject[0].lower() + subject[1:]}" if doc_type and subject else (doc_type or subject)
-    return Header(number, doc_type, fields.get("issuer") or (parsed.issuer if parsed else None),
+    return Header(number, doc_type, issuing_body(fields.get("issuer")) or (parsed.issuer if parsed else None),
                   fields.get("date") or (parsed.date if parsed else None),
                   fields.get("place") or (parsed.place if parsed else None), subject, title, start, end)

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -18,77 +21,163 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     home = resolve_home(args.home)
     try:
-        return args.func(args, home) or 0
+        code = args.func(args, home) or 0
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `policekb export … | head`: the reader has all it wants
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """What is still buffered goes nowhere, so Python does not complain when it exits."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (tests)
+        pass
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Descriptions wrapped, examples line by line; defaults shown where there is one to show."""
+
+    def _fill_text(self, text, width, indent):
+        if text.startswith("examples:"):
+            return super()._fill_text(text, width, indent)
+        return argparse.HelpFormatter._fill_text(self, text, width, indent)
+
+    def _get_help_string(self, action):
+        if action.default is None or isinstance(action.default, bool):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _command(sub, name: str, summary: str, description: str, examples: list[str]) -> argparse.ArgumentParser:
+    epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+    return sub.add_parser(name, help=summary, description=description, epilog=epilog, formatter_class=HelpFormatter)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policekb", description="Knowledge base of Vietnamese police news and directives.")
-    parser.add_argument("--home", help="folder holding the SQLite file and the index (default: $POLICEKB_HOME or a per-user data folder)")
+    parser = argparse.ArgumentParser(
+        prog="policekb", description="Knowledge base of Vietnamese police news and directives.",
+        formatter_class=HelpFormatter,
+        epilog="examples:\n  policekb demo\n  policekb --home ~/kb import ~/tai-lieu/\n  policekb --home ~/kb serve")
+    parser.add_argument("--home", help="folder holding the SQLite file and the index (default: $POLICEKB_HOME or "
+                        "a per-user data folder)")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    p = sub.add_parser("import", help="import .txt, .html and .pdf files and folders into the knowledge base")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(func=cmd_import)
-
-    p = sub.add_parser("crawl", help="collect pages from the portals in sources.toml (obeys robots.txt, resumable)")
-    p.add_argument("--sources", metavar="FILE", help="sources file (default: sources.toml in the home folder, "
-                   "else the packaged one)")
-    p.add_argument("--source", metavar="NAME", help="crawl only this source")
-    p.add_argument("--since", metavar="DATE", type=_iso_date, help="skip articles published before DATE (YYYY-MM-DD)")
-    p.add_argument("--max-pages", metavar="N", type=int, help="stop each source after N requests")
-    p.add_argument("--reparse", action="store_true", help="parse the stored pages again, without the network")
-    p.set_defaults(func=cmd_crawl)
-
-    p = sub.add_parser("extract", help="print the extracted facts of documents as JSON Lines (touches no database)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=["jsonl"], default="jsonl")
-    p.set_defaults(func=cmd_extract)
-
-    p = sub.add_parser("reextract", help="run the current extractor again over every stored document")
-    p.set_defaults(func=cmd_reextract)
-
-    p = sub.add_parser("index", help="(re)build the search index from the knowledge base")
-    p.set_defaults(func=cmd_index)
-
-    p = sub.add_parser("serve", help="serve the search app over HTTP")
-    _serve_options(p)
-    p.set_defaults(func=cmd_serve)
-
-    p = sub.add_parser("replication", help="print the replication table: per model, scope and unit the latest "
-                       "achieved count, with its target, history and sources",
-                       description="Print the replication table (see replication.md). By default only the latest "
-                       "achieved rows; --all adds rows that only have targets or increases.",
-                       epilog="example: policekb replication --model 'camera an ninh' --format csv > camera.csv")
-    p.add_argument("--model", metavar="TEXT", help="only models whose name contains these words (accents ignored)")
-    p.add_argument("--all", action="store_true", help="also rows with only targets or increases")
-    p.add_argument("--format", choices=["table", "jsonl", "csv", "xlsx"], default="table", help="default: table")
-    p.add_argument("-o", "--output", help="file to write (default: standard output; required for xlsx on a terminal)")
-    p.set_defaults(func=cmd_replication)
-
-    p = sub.add_parser("export", help="export facts (one row per fact) or the replication table",
-                       description="Export the facts (a model count with its model, other figures on their own) "
-                       "or the replication table, as CSV (UTF-8 with BOM), XLSX or JSON Lines.",
-                       epilog="examples: policekb export facts --format xlsx -o facts.xlsx; "
-                       "policekb export replication --model 'tiếng kẻng' -o keng.csv")
-    p.add_argument("what", choices=["facts", "replication", "csv", "xlsx"],
-                   help="facts or replication ('csv' and 'xlsx' alone mean the facts in that format)")
-    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="default: csv, or from the -o file's suffix")
-    p.add_argument("--model", metavar="TEXT", help="only these models")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p.set_defaults(func=cmd_export)
-
-    p = sub.add_parser("demo", help="import the bundled sample corpus, extract, index and serve it")
-    _serve_options(p)
-    p.add_argument("--no-serve", action="store_true", help="build the demo knowledge base and stop")
-    p.set_defaults(func=cmd_demo)
+    for add in (_import_parser, _crawl_parser, _extract_parser, _reextract_parser, _index_parser, _serve_parser,
+                _replication_parser, _export_parser, _demo_parser):
+        add(sub)
     return parser
 
 
+def _import_parser(sub) -> None:
+    p = _command(sub, "import", "import .txt, .html, .pdf and .docx files and folders into the knowledge base",
+                 "Import files, and the supported files inside folders (recursively), into the knowledge base, "
+                 "creating it if needed, and bring the search index up to date (building it if there is none). "
+                 "Re-importing an unchanged file is a no-op; bad files are reported and skipped.",
+                 ["policekb import ~/tai-lieu/", "policekb --home ~/kb import kh-245.pdf bai-01.html"])
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    p.set_defaults(func=cmd_import)
+
+
+def _crawl_parser(sub) -> None:
+    p = _command(sub, "crawl", "collect pages from the portals in sources.toml (obeys robots.txt, resumable)",
+                 "Collect articles and the directives they link to from the portals in sources.toml, politely "
+                 "(robots.txt, one request at a time per host), store them and keep the search index up to date. "
+                 "Ctrl-C stops after the current page; run the same command again to resume.",
+                 ["policekb crawl", "policekb crawl --source congan-nghean --max-pages 20",
+                  "policekb crawl --since 2024-01-01", "policekb crawl --reparse"])
+    p.add_argument("--sources", metavar="FILE", help="sources file (default: sources.toml in the home folder, "
+                   "else the packaged one)")
+    p.add_argument("--source", metavar="NAME", help="crawl only this source (default: every source)")
+    p.add_argument("--since", metavar="DATE", type=_iso_date, help="skip articles published before DATE (YYYY-MM-DD)")
+    p.add_argument("--max-pages", metavar="N", type=int, help="stop each source after N requests (default: the "
+                   "source's max_pages, else no limit)")
+    p.add_argument("--reparse", action="store_true", help="parse the stored pages again, without the network")
+    p.set_defaults(func=cmd_crawl)
+
+
+def _extract_parser(sub) -> None:
+    p = _command(sub, "extract", "print the extracted facts of documents as JSON Lines (touches no database)",
+                 "Read files and print what the extractor finds in each, one JSON object per document, "
+                 "without touching any knowledge base.",
+                 ["policekb extract kh-245.pdf", "policekb extract ../shared/seeds/*.txt > out.jsonl"])
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format")
+    p.set_defaults(func=cmd_extract)
+
+
+def _reextract_parser(sub) -> None:
+    p = _command(sub, "reextract", "run the current extractor again over every stored document",
+                 "Run the current extractor again over every document of the knowledge base, replacing its facts "
+                 "(after an upgrade of policekb's extraction rules). Then run `policekb index`.",
+                 ["policekb reextract && policekb index"])
+    p.set_defaults(func=cmd_reextract)
+
+
+def _index_parser(sub) -> None:
+    p = _command(sub, "index", "(re)build the search index from the knowledge base",
+                 "Rebuild the search index from the knowledge base, into a fresh folder swapped in when it is "
+                 "complete (a running `policekb serve` keeps answering meanwhile).",
+                 ["policekb index", "POLICEKB_INDEX_PROCS=2 policekb --home ~/kb index"])
+    p.set_defaults(func=cmd_index)
+
+
+def _serve_parser(sub) -> None:
+    p = _command(sub, "serve", "serve the search app over HTTP",
+                 "Serve the search app (no debugger) over an existing knowledge base.",
+                 ["policekb serve", "policekb --home ~/kb serve --host 0.0.0.0 --port 8080"])
+    _serve_options(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def _replication_parser(sub) -> None:
+    p = _command(sub, "replication", "print the replication table: per model, scope and unit the latest "
+                 "achieved count, with its target, history and sources",
+                 "Print the replication table (see replication.md). By default only the latest achieved rows; "
+                 "--all adds rows that only have targets or increases.",
+                 ["policekb replication --model 'camera an ninh'",
+                  "policekb replication --model 'camera an ninh' --format csv > camera.csv",
+                  "policekb replication --all --format xlsx -o nhan-rong.xlsx"])
+    p.add_argument("--model", metavar="TEXT", help="only models whose name contains these words (accents ignored; "
+                   "default: every model)")
+    p.add_argument("--all", action="store_true", help="also rows with only targets or increases")
+    p.add_argument("--format", choices=["table", "jsonl", "csv", "xlsx"], default="table", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output; required for "
+                   "xlsx on a terminal)")
+    p.set_defaults(func=cmd_replication)
+
+
+def _export_parser(sub) -> None:
+    p = _command(sub, "export", "export facts (one row per fact) or the replication table",
+                 "Export the facts (a model count with its model, other figures on their own) or the replication "
+                 "table, as CSV (UTF-8 with BOM), XLSX or JSON Lines.",
+                 ["policekb export facts --format xlsx -o facts.xlsx",
+                  "policekb export replication --model 'tiếng kẻng' -o keng.csv", "policekb export csv | head"])
+    p.add_argument("what", choices=["facts", "replication", "csv", "xlsx"],
+                   help="facts or replication ('csv' and 'xlsx' alone mean the facts in that format)")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="output format (default: csv, or from the "
+                   "-o file's suffix)")
+    p.add_argument("--model", metavar="TEXT", help="only these models (default: every model)")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+
+def _demo_parser(sub) -> None:
+    p = _command(sub, "demo", "import the bundled sample corpus, extract, index and serve it",
+                 "Import the bundled samples (corpus/samples), extract, index and serve them: a knowledge base "
+                 "to try policekb on.",
+                 ["policekb demo", "policekb --home /tmp/demo demo --no-serve"])
+    _serve_options(p)
+    p.add_argument("--no-serve", action="store_true", help="build the demo knowledge base and stop")
+    p.set_defaults(func=cmd_demo)
+
+
 def _serve_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on")
 
 
 def _iso_date(value: str) -> str:
@@ -100,30 +189,59 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
 
 
+def progress(items: Iterable, total: int | None, desc: str) -> Iterable:
+    """A tqdm bar on stderr when it is a terminal; the items unchanged otherwise (the command's
+    one-line summary says how it went)."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    try:
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        sized = False  # tqdm draws nothing on a terminal that reports no size: give it one
+    return tqdm(items, total=total, desc=desc, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=sized,
+                **({} if sized else {"ncols": 100}))
+
+
 def _store(home: Home):
     from corpus import Store
 
     return Store(home.database)
 
 
+def _existing_store(home: Home):
+    """The knowledge base, or None (said on stderr) when the home has none: commands that only
+    read it must not leave an empty one behind."""
+    if not home.database.exists():
+        print(f"error: no knowledge base at {home.database}; run `policekb import PATH…` or `policekb demo` "
+              "first (or give the right --home)", file=sys.stderr)
+        return None
+    return _store(home)
+
+
 def cmd_import(args, home: Home) -> int:
-    from policekb.pipeline import import_paths, update_index
+    from policekb.pipeline import import_paths, sync_index
 
     with _store(home) as store:
-        report = import_paths(store, args.paths)
-        if report.document_ids:
-            update_index(store, home.index, report.document_ids)
+        report = import_paths(store, args.paths, progress=progress)
+        index_state = sync_index(store, home.index, report.document_ids, progress=progress)
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
     print(f"imported {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-          f"{len(report.failed)} failed -> {home.database}")
+          f"{len(report.failed)} failed -> {home.database}{_index_note(index_state)}")
     return 1 if report.failed else 0
+
+
+def _index_note(state: str) -> str:
+    return {"built": "; search index built", "updated": "; search index updated",
+            "busy": "; the search index is being built by another command: run `policekb index` after it"}.get(state, "")
 
 
 def cmd_crawl(args, home: Home) -> int:
     from ingest.sources import SourceError
     from policekb.crawling import crawl, load_selected, reparse, sources_path
-    from policekb.pipeline import update_index
+    from policekb.pipeline import refresh_derived, sync_index
 
     path = sources_path(home.root, args.sources)
     try:
@@ -131,8 +249,6 @@ def cmd_crawl(args, home: Home) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from policekb.pipeline import refresh_derived
-
     with _store(home) as store:
         if args.reparse:
             stats = reparse(store, args.source, args.since)
@@ -144,9 +260,10 @@ def cmd_crawl(args, home: Home) -> int:
             for name, stats in report.stats.items():
                 print(f"{name}: {stats.fetched} fetched, {stats.stored} stored, {stats.unchanged} unchanged, "
                       f"{stats.failed} failed, {stats.skipped} skipped by robots.txt, {stats.queued} queued")
-        if ids and not update_index(store, home.index, ids):
-            print("no search index yet; run `policekb index` to build it")
         refresh_derived(store)
+        note = _index_note(sync_index(store, home.index, ids, progress=progress))
+        if note:
+            print(note.lstrip("; "))
     if interrupted:
         print("interrupted; run the same command again to resume", file=sys.stderr)
         return 130
@@ -170,8 +287,11 @@ def cmd_extract(args, home: Home) -> int:
 def cmd_reextract(args, home: Home) -> int:
     from policekb.pipeline import reextract
 
-    with _store(home) as store:
-        count = reextract(store)
+    store = _existing_store(home)
+    if store is None:
+        return 1
+    with store:
+        count = reextract(store, progress=progress)
     print(f"re-extracted {count} documents; run `policekb index` to refresh the search index")
     return 0
 
@@ -179,8 +299,11 @@ def cmd_reextract(args, home: Home) -> int:
 def cmd_index(args, home: Home) -> int:
     from policekb.pipeline import build_index
 
-    with _store(home) as store:
-        count = build_index(store, home.index)
+    store = _existing_store(home)
+    if store is None:
+        return 1
+    with store:
+        count = build_index(store, home.index, progress=progress)
     print(f"indexed {count} documents -> {home.index}")
     return 0
 
@@ -190,13 +313,12 @@ def cmd_serve(args, home: Home) -> int:
 
     from search_app import create_app
 
-    if not home.database.exists():
-        print(f"error: no knowledge base at {home.database}; run `policekb import` or `policekb demo` first",
-              file=sys.stderr)
+    store = _existing_store(home)
+    if store is None:
         return 1
     from corpus import derived
 
-    with _store(home) as store:  # a knowledge base from an older version gets its derived tables
+    with store:  # a knowledge base from an older version gets its derived tables
         derived.rebuild_if_stale(store)
     app = create_app({"DATABASE": str(home.database), "INDEX": str(home.index)})
     print(f"serving {home.database} on http://{args.host}:{args.port}/", flush=True)
@@ -207,10 +329,10 @@ def cmd_serve(args, home: Home) -> int:
 def cmd_replication(args, home: Home) -> int:
     from corpus import answers, derived
 
-    if not home.database.exists():
-        print(f"error: no knowledge base at {home.database}", file=sys.stderr)
+    store = _existing_store(home)
+    if store is None:
         return 1
-    with _store(home) as store:
+    with store:
         derived.rebuild_if_stale(store)
         ids = answers.find_models(store, args.model) if args.model else None
         rows = answers.replication_rows(store, ids, include_all=args.all)
@@ -234,12 +356,12 @@ def _table_lines(rows: list[dict]):
 def cmd_export(args, home: Home) -> int:
     from corpus import answers, derived
 
-    if not home.database.exists():
-        print(f"error: no knowledge base at {home.database}", file=sys.stderr)
+    store = _existing_store(home)
+    if store is None:
         return 1
     what = "facts" if args.what in ("csv", "xlsx") else args.what
     fmt = args.format or (args.what if args.what in ("csv", "xlsx") else None) or _suffix_format(args.output)
-    with _store(home) as store:
+    with store:
         derived.rebuild_if_stale(store)
         ids = answers.find_models(store, args.model) if args.model else None
         if what == "replication":
@@ -263,8 +385,14 @@ def _write_rows(rows: list[dict], fmt: str, what: str, output: str | None) -> in
             print("error: an .xlsx file is binary: give -o FILE", file=sys.stderr)
             return 2
         flat = [answers.flat(r) for r in rows] if what == "replication" else rows
-        with (open(output, "wb") if output else sys.stdout.buffer) as fh:
-            exports.write_xlsx(flat, columns, fh, sheet_title=what)
+        if output:
+            with open(output, "wb") as fh:
+                exports.write_xlsx(flat, columns, fh, sheet_title=what)
+            return 0
+        book = io.BytesIO()  # whole, then written at once: a pipe closing midway must not break the zip writer
+        exports.write_xlsx(flat, columns, book, sheet_title=what)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(book.getvalue())
         return 0
     if fmt == "jsonl":
         _write_text((json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
@@ -275,17 +403,12 @@ def _write_rows(rows: list[dict], fmt: str, what: str, output: str | None) -> in
 
 
 def _write_text(lines, output: str | None) -> None:
+    """To the file, else to stdout (a closed pipe is handled once, in main)."""
     if output:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             fh.writelines(lines)
         return
-    try:
-        sys.stdout.writelines(lines)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `policekb export … | head` ends quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stdout.writelines(lines)
 
 
 def samples_dir() -> Path:
@@ -296,8 +419,8 @@ def cmd_demo(args, home: Home) -> int:
     from policekb.pipeline import build_index, import_paths
 
     with _store(home) as store:
-        report = import_paths(store, [samples_dir()])
-        count = build_index(store, home.index)
+        report = import_paths(store, [samples_dir()], progress=progress)
+        count = build_index(store, home.index, progress=progress)
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
     print(f"demo: {len(report.added)} new, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "

@@ -1,7 +1,7 @@
 """The steps the CLI runs: import files into the store, extract, index."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +10,14 @@ from corpus.duplicates import DuplicateLinks
 from ingest import ParseError, SUPPORTED_SUFFIXES, read_path
 from ingest.document import content_hash
 from nlp import extract
+
+
+# progress(items, total, description) -> the same items, shown as they are consumed (a bar on a terminal)
+Progress = Callable[[Iterable, "int | None", str], Iterable]
+
+
+def no_progress(items: Iterable, total: int | None = None, desc: str = "") -> Iterable:
+    return items
 
 
 @dataclass
@@ -34,10 +42,11 @@ def source_of(path: Path) -> str:
     return str(path.resolve())
 
 
-def import_paths(store: Store, paths: Iterable[str | Path]) -> ImportReport:
+def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress = no_progress) -> ImportReport:
     report = ImportReport()
     links = DuplicateLinks(store)
-    for path in iter_files(paths):
+    files = list(iter_files(paths))
+    for path in progress(files, len(files), "import"):
         try:
             _import_one(store, path, report, links)
         except (ParseError, OSError) as exc:
@@ -79,12 +88,12 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def reextract(store: Store) -> int:
+def reextract(store: Store, progress: Progress = no_progress) -> int:
     """Run the current extractor over every stored document, replacing its facts."""
     from ingest.document import Document
 
     count = 0
-    for row in list(store.documents()):
+    for row in progress(list(store.documents()), store.count_documents(), "reextract"):
         document = Document(source=row["source"], text=row["text"], media_type=row["media_type"],
                             content_hash=row["content_hash"], title=None, published=None)
         store.replace_facts(row["id"], extract(document).as_dict())
@@ -112,7 +121,7 @@ def index_records(store: Store, ids: Iterable[int] | None = None) -> Iterator[di
         yield {"document": row, "doc_refs": facts["doc_refs"], "models": facts["models"], "places": facts["places"]}
 
 
-def build_index(store: Store, path: Path) -> int:
+def build_index(store: Store, path: Path, progress: Progress = no_progress) -> int:
     """Rebuild the search index from the store, into a fresh folder swapped in at the end
     (while it is built, the app keeps serving the old index, or says the index is being built)."""
     import shutil
@@ -122,7 +131,7 @@ def build_index(store: Store, path: Path) -> int:
     building = path.with_name(path.name + BUILDING_SUFFIX)
     engine = SearchEngine.create(building)
     try:
-        count = engine.add(index_records(store), fresh=True)
+        count = engine.add(progress(index_records(store), store.count_documents(), "index"), fresh=True)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)  # or the app would say "being built" for ever
         raise
@@ -144,3 +153,22 @@ def update_index(store: Store, path: Path, ids: list[int]) -> bool:
         return False
     engine.add(index_records(store, ids))
     return True
+
+
+def sync_index(store: Store, path: Path, ids: list[int], progress: Progress = no_progress) -> str:
+    """Keep the search index in step with the knowledge base after documents were added or changed:
+    "updated", "built" when there was none (so `serve` works right after the first import),
+    "busy" when another command is building it, "" when nothing had to change."""
+    from search_app.engine import IndexBuilding, IndexMissing, SearchEngine
+
+    try:
+        engine = SearchEngine.open(path)
+    except IndexBuilding:
+        return "busy"
+    except IndexMissing:
+        build_index(store, path, progress)
+        return "built"
+    if not ids:
+        return ""
+    engine.add(progress(index_records(store, ids), len(ids), "index"))
+    return "updated"

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from flask import request
 
 from corpus import NotFound
+from corpus.answers import display_source
 from search_app.db import get_engine, get_store
 from search_app.engine import FILTERS, IndexBuilding, IndexMissing
 from search_app.model_data import copy_clusters, model_groups
@@ -43,8 +44,11 @@ def search_data(args: dict) -> dict:
               for name, values in result.facets.items()}
     suggestion = engine.suggest_query(args["q"], zero_hits=result.total == 0) if args["q"].strip() else None
     closest = engine.closest_numbers(args["q"]) if result.total == 0 and args["q"].strip() else []
+    results = [asdict(h) for h in result.hits]
+    for hit in results:
+        hit["source"] = display_source(hit["source"])  # a URL, or a file's name: never a local path
     return {"total": result.total, "page": result.page, "pages": result.pages,
-            "results": [asdict(h) for h in result.hits], "facets": facets, "suggestion": suggestion,
+            "results": results, "facets": facets, "suggestion": suggestion,
             "closest_numbers": closest}
 
 
@@ -114,3 +118,12 @@ def highlight_segments(text: str, facts: dict) -> list[tuple[str, str | None, in
 
 __all__ = ["NotFound", "IndexMissing", "IndexBuilding", "search_args", "search_data", "document_data",
            "selected_ids", "highlight_segments", "FACET_LABELS", "KIND_LABELS"]
+
+
+def document_original(document_id: int) -> dict:
+    """The stored original of a document (NotFound when there is none): its bytes as fetched or
+    imported, with the document's source and media type for the download's name and headers."""
+    store = get_store()
+    document = store.get_document(document_id)
+    return {"id": document_id, "source": document["source"], "media_type": document["media_type"],
+            "content": store.blob(document["content_hash"])}

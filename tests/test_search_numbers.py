@@ -115,6 +115,8 @@ def test_copies_are_one_result_that_names_the_others(client):
     assert data["total"] == 2
     kinds = {f["value"]: f["count"] for f in data["facets"]["kind"]}
     assert kinds == {"directive": 1, "article": 1}
+    assert [len(hit["copies"]) for hit in data["results"]] == [0, 1]
+    assert all("/" not in hit["source"] for hit in data["results"])  # file names, not where they are kept
     page = client.get("/?q=245/KH-CAT-PV05").get_data(as_text=True)
     assert page.count('class="hit"') == 2 and "1 bản trùng" in page
 

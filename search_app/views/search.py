@@ -1,6 +1,6 @@
 from flask import Blueprint, render_template, url_for
 
-from search_app.data import FACET_LABELS, KIND_LABELS, IndexMissing, search_args, search_data
+from search_app.data import FACET_LABELS, KIND_LABELS, search_args, search_data
 
 bp = Blueprint("search", __name__)
 
@@ -8,10 +8,7 @@ bp = Blueprint("search", __name__)
 @bp.get("/")
 def index():
     args = search_args()
-    try:
-        data = search_data(args)
-    except IndexMissing as missing:
-        return render_template("missing_index.html", building=missing.building), 503
+    data = search_data(args)  # IndexMissing: the 503 page of errors.index_missing
     remove_links = {name: url_for("search.index", q=args["q"], sort=args["sort"],
                                   **{k: v for k, v in args["filters"].items() if k != name})
                     for name in args["filters"]}
