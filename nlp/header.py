@@ -136,6 +136,26 @@ def _sentence_case(body: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Inside a subject, a capitalized word between lower-case ones opens the body that a layout reader
+# ran on into ("… ven biển Thời gian qua, thực hiện …"); names keep going ("tỉnh Quảng Ninh").
+MAX_SUBJECT_WORDS = 45
+_NAME_HEADS = {"Tổ", "Công", "Ủy", "Ban", "Đảng", "Nhân", "Mặt", "Hội", "Đoàn", "Bộ", "Chính"}
+
+
+def trim_subject(subject: str | None) -> str | None:
+    """The subject line of a directive without the first paragraph of its body."""
+    if not subject:
+        return subject
+    words = subject.split()
+    for i in range(6, len(words) - 1):
+        before, word, after = words[i - 1], words[i], words[i + 1]
+        if (word[0].isupper() and not word.isupper() and before[0].islower() and after[0].islower()
+                and not before.endswith(("“", "\"")) and word not in _NAME_HEADS and not word.startswith(("“", "\""))):
+            words = words[:i]
+            break
+    return " ".join(words[:MAX_SUBJECT_WORDS]).rstrip(" ,;")
+
+
 def _subject(head: str, type_match: re.Match | None) -> str | None:
     m = SUBJECT.search(head)
     if m:
@@ -179,7 +199,7 @@ def from_fields(fields: dict, text: str) -> Header | None:
     at = text.find(fields["number"])
     start, end = (at, at + len(fields["number"])) if at >= 0 else (parsed.start, parsed.end) if parsed else (0, 0)
     doc_type = fields.get("type") or (parsed.type if parsed else None)
-    subject = fields.get("subject") or (parsed.subject if parsed else None)
+    subject = trim_subject(fields.get("subject") or (parsed.subject if parsed else None))
     title = f"{doc_type} {subject[0].lower() + subject[1:]}" if doc_type and subject else (doc_type or subject)
     return Header(number, doc_type, issuing_body(fields.get("issuer")) or (parsed.issuer if parsed else None),
                   fields.get("date") or (parsed.date if parsed else None),

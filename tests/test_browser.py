@@ -254,3 +254,56 @@ def test_every_number_on_the_camera_page_comes_from_a_sentence(served_demo, brow
     page.wait_for_page("/documents/")
     anchor = href.split("#")[1]
     assert "112" in page.evaluate(f"document.getElementById('{anchor}').textContent")
+
+
+def search_in_box(page, served_demo: str, query: str) -> list[str]:
+    """Type a query into the search box as staff do and return the result titles."""
+    page.call("Page.navigate", url=served_demo + "/")
+    page.wait_for_page("/")
+    page.evaluate("document.querySelector('input[name=q]').value = ''; document.querySelector('input[name=q]').focus()")
+    page.call("Input.insertText", text=query)
+    page.evaluate("document.querySelector('form.search').submit()")
+    page.wait_for_page("q=")
+    return page.evaluate("[...document.querySelectorAll('.hit a.title')].map(a => a.textContent)")
+
+
+def test_staff_journeys_by_number(served_demo, browser):
+    """'chỉ thị 09', 'Kế hoạch 245' and a bare serial, as typed into the box; then the original PDF."""
+    page, _ = browser
+    page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    cited = search_in_box(page, served_demo, "chỉ thị 09")
+    assert len(cited) >= 3  # every sample citing 09-CT/TW, whatever else they say
+    chips = page.evaluate("[...document.querySelectorAll('.hit .meta a.number')].map(a => a.textContent)")
+    assert "09-CT/TW" in chips
+    plan = search_in_box(page, served_demo, "Kế hoạch 245")
+    assert plan[0].startswith("Kế hoạch") and len(plan) >= 2  # the plan itself, then the articles citing it
+    assert search_in_box(page, served_demo, "245")[0] == plan[0]
+    page.screenshot(DOCS / "search-number.png")
+    # the plan's page opens its original PDF in the browser's viewer
+    page.evaluate("document.querySelector('.hit a.title').click()")
+    page.wait_for_page("/documents/")
+    href = page.evaluate("document.querySelector('a[href$=\"/original\"]').getAttribute('href')")
+    page.call("Page.navigate", url=served_demo + href)
+    time.sleep(1.0)
+    with urllib.request.urlopen(served_demo + href, timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.headers["Content-Disposition"].startswith("inline")
+        assert response.read(5) == b"%PDF-"
+    assert page.evaluate("location.href").endswith("/original")
+
+
+def test_phone_width_has_no_horizontal_scroll(served_demo, browser):
+    page, _ = browser
+    page.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    try:
+        for path in ("/?q=camera+an+ninh", "/models/"):
+            page.call("Page.navigate", url=served_demo + path)
+            page.wait_for_page(path.split("?")[0])
+            width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert inner == 390 and width <= inner, (path, width, inner)
+        page.call("Page.navigate", url=served_demo + "/?q=camera+an+ninh")
+        page.wait_for_page("q=camera")
+        png = base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"])
+        (DOCS / "search-phone.png").write_bytes(png)
+    finally:
+        page.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)

@@ -97,3 +97,15 @@ def test_an_ocred_directive_header_gets_the_repaired_number():
     assert result.number == "07/CT-UBND" and result.kind == "directive"
     own = next(r for r in result.doc_refs if r["own"])
     assert own["repaired_from"] == "07/CEUBND"
+
+
+@pytest.mark.parametrize("subject, expected", [
+    ("Về tăng cường xây dựng mô hình tự quản ở thôn, khu phố vùng biên giới, ven biển Thời gian qua, thực hiện Chỉ thị",
+     "Về tăng cường xây dựng mô hình tự quản ở thôn, khu phố vùng biên giới, ven biển"),
+    ("Nhân rộng mô hình “Camera an ninh” trên địa bàn tỉnh Quảng Ninh năm 2023",
+     "Nhân rộng mô hình “Camera an ninh” trên địa bàn tỉnh Quảng Ninh năm 2023"),
+])
+def test_a_directive_subject_stops_where_its_body_begins(subject, expected):
+    from nlp.header import trim_subject
+
+    assert trim_subject(subject) == expected
