@@ -79,16 +79,16 @@ def _facts(store: Store, group_of: dict, clusters: dict[int, int]):
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: this loop reads every count of the knowledge base
     for (fact_id, document_id, model_key, model, value, unit, place, status, as_of, published, kind, source,
-         sentence, start) in cursor.execute(
+         sentence, start, number) in cursor.execute(
             "SELECT c.id, c.document_id, c.model_key, c.model, c.value, c.unit, c.place, c.status, c.as_of, "
             "d.published, d.kind, d.source, substr(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start), "
-            "c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id"):
+            "c.start_offset, d.number FROM model_counts c JOIN documents d ON d.id = c.document_id"):
         group = group_of.get(model_key)
         where = _resolve(place, places.get(document_id, {}), anywhere)
         yield replication.Fact(
             fact_id, document_id, group.id if group else model_key, group.name if group else model, value, unit or "",
             place, status or replication.ACHIEVED, as_of, published, kind, source, " ".join((sentence or "").split()),
-            start, cluster=clusters.get(document_id, document_id), **where)
+            start, cluster=clusters.get(document_id, document_id), number=number, **where)
 
 
 def _places(store: Store) -> dict:

@@ -48,6 +48,7 @@ class Fact:
     lat: float | None = None
     lon: float | None = None
     cluster: int = 0           # the document's copy cluster (itself, its .html twin, its reposts)
+    number: str | None = None  # the document's own number, for a directive
 
 
 @dataclass(slots=True)
@@ -181,7 +182,7 @@ def _sources(statement: _Statement) -> list[dict]:
             continue
         seen.add((fact.document_id, fact.start))
         out.append({"document": fact.document_id, "source": fact.source, "sentence": fact.sentence,
-                    "fact": fact.id, "start": fact.start, "published": fact.published})
+                    "fact": fact.id, "start": fact.start, "published": fact.published, "number": fact.number})
     return out
 
 

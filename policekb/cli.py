@@ -155,9 +155,11 @@ def _export_parser(sub) -> None:
                  "Export the facts (a model count with its model, other figures on their own) or the replication "
                  "table, as CSV (UTF-8 with BOM), XLSX or JSON Lines.",
                  ["policekb export facts --format xlsx -o facts.xlsx",
-                  "policekb export replication --model 'tiếng kẻng' -o keng.csv", "policekb export csv | head"])
-    p.add_argument("what", choices=["facts", "replication", "csv", "xlsx"],
-                   help="facts or replication ('csv' and 'xlsx' alone mean the facts in that format)")
+                  "policekb export replication --model 'tiếng kẻng' -o keng.csv", "policekb export csv | head",
+                  "policekb export spacy -o corpus.spacy"])
+    p.add_argument("what", choices=["facts", "replication", "spacy", "csv", "xlsx"],
+                   help="facts, replication, or spacy (a DocBin of every document with its facts as spans, for "
+                   "annotation and training tools; needs -o); 'csv' and 'xlsx' alone mean the facts")
     p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="output format (default: csv, or from the "
                    "-o file's suffix)")
     p.add_argument("--model", metavar="TEXT", help="only these models (default: every model)")
@@ -360,6 +362,8 @@ def cmd_export(args, home: Home) -> int:
     if store is None:
         return 1
     what = "facts" if args.what in ("csv", "xlsx") else args.what
+    if what == "spacy":
+        return _export_spacy(store, args.output)
     fmt = args.format or (args.what if args.what in ("csv", "xlsx") else None) or _suffix_format(args.output)
     with store:
         derived.rebuild_if_stale(store)
@@ -369,6 +373,21 @@ def cmd_export(args, home: Home) -> int:
         else:
             rows = list(answers.fact_rows(store, model_ids=ids))
     return _write_rows(rows, fmt, what, args.output)
+
+
+def _export_spacy(store, output: str | None) -> int:
+    """The knowledge base as a spaCy DocBin: stored facts become spans, nothing is extracted again."""
+    if not output:
+        print("error: a DocBin is binary: give -o FILE (for example -o corpus.spacy)", file=sys.stderr)
+        return 2
+    from nlp.spacy_pipeline import to_docbin  # spaCy loads only for this command
+
+    with store:
+        records = ({**row, "extraction": store.facts(row["id"])} for row in store.documents())
+        docbin = to_docbin(records)
+    docbin.to_disk(output)
+    print(f"wrote {len(docbin)} documents -> {output}")
+    return 0
 
 
 def _suffix_format(output: str | None) -> str:

@@ -142,3 +142,23 @@ def test_words_and_unknown_numbers_still_behave(client):
     assert found(client, "HIV/AIDS") == []
     assert found(client, "chỉ thị 777") == []
     assert "ct-09.txt" in found(client, "phong trào toàn dân")
+
+
+def test_numbers_on_a_document_page_are_links_even_when_not_in_the_knowledge_base(client):
+    hits = client.get("/api/search", query_string={"q": "chỉ thị 09"}).get_json()["results"]
+    hit = next(h for h in hits if h["source"] == "bai-ct-09.txt")
+    page = client.get(f"/documents/{hit['id']}").get_data(as_text=True)
+    assert '<a href="/documents/' in page and "09-CT/TW</a>" in page  # cited and in the knowledge base
+    directive = client.get("/api/search", query_string={"q": "nghị định 111"}).get_json()["results"][0]
+    page = client.get(f"/documents/{directive['id']}").get_data(as_text=True)
+    assert '<a class="number" href="/?q=111/2013/N%C4%90-CP">111/2013/NĐ-CP</a>' in page  # not in it: a search
+
+
+def test_the_document_api_speaks_displacy(client):
+    hit = client.get("/api/search", query_string={"q": "245/KH-CAT-PV05"}).get_json()["results"][0]
+    data = client.get(f"/api/documents/{hit['id']}?format=displacy").get_json()
+    assert set(data) >= {"text", "spans"}
+    labels = {span["label"] for span in data["spans"]}
+    assert "DOC_REF" in labels
+    ref = next(s for s in data["spans"] if s["label"] == "DOC_REF")
+    assert data["text"][ref["start"]:ref["end"]].endswith("245/KH-CAT-PV05")

@@ -234,3 +234,21 @@ def test_displacy_json_matches_the_doc_and_renders(pipeline):
     html = displacy.render(data, style="span", manual=True)
     assert "MODEL_COUNT" in html and "Camera" in html
     assert "DOC_REF" in displacy.render(displacy_ents(TEXT, _extraction(TEXT)), style="ent", manual=True)
+
+
+def test_cli_exports_the_knowledge_base_as_a_docbin(tmp_path, corpus_dir, capsys):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    from policekb.cli import main
+
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "import", str(corpus_dir)]) == 0
+    target = tmp_path / "corpus.spacy"
+    assert main(["--home", home, "export", "spacy", "-o", str(target)]) == 0
+    assert "wrote 3 documents" in capsys.readouterr().out
+    docs = list(DocBin().from_disk(target).get_docs(spacy.blank("xx").vocab))
+    assert len(docs) == 3
+    camera = next(d for d in docs if "Camera an ninh" in d.text)
+    assert "Camera an ninh" in [s.text for s in camera.spans["models"]]
+    assert main(["--home", home, "export", "spacy"]) == 2  # binary: needs -o

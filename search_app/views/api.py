@@ -26,6 +26,10 @@ def document(document_id: int):
         data = document_data(document_id)
     except NotFound:
         abort(404, description=no_document(document_id))
+    if request.args.get("format") == "displacy":  # for displacy.render(..., style="span", manual=True)
+        from nlp.spacy_render import displacy_json
+
+        return jsonify(displacy_json(data["document"]["text"], data["facts"], title=data["document"].get("title")))
     data["original_url"] = url_for("documents.original", document_id=document_id)
     return jsonify(_without_paths(data))
 
