@@ -180,6 +180,8 @@ def _demo_parser(sub) -> None:
 def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=5000, help="port to listen on")
+    p.add_argument("--threads", type=int, default=8, help="worker threads of the production server (waitress)")
+    p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (no access log)")
 
 
 def _iso_date(value: str) -> str:
@@ -324,7 +326,13 @@ def cmd_serve(args, home: Home) -> int:
         derived.rebuild_if_stale(store)
     app = create_app({"DATABASE": str(home.database), "INDEX": str(home.index)})
     print(f"serving {home.database} on http://{args.host}:{args.port}/", flush=True)
-    run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
+    if getattr(args, "dev", False):
+        run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
+        return 0
+    from policekb.server import serve
+
+    serve(app, args.host, args.port, threads=args.threads)
+    print("stopped", file=sys.stderr)
     return 0
 
 

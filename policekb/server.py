@@ -1,0 +1,68 @@
+"""Serving the app in production: waitress (pure Python, also on Windows) with a thread pool, an
+access log in the Common Log Format, and a graceful stop on SIGTERM or Ctrl-C (requests in flight
+finish, no new ones are taken)."""
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import threading
+import time
+from typing import IO
+
+
+class AccessLog:
+    """WSGI middleware writing one Common Log Format line per response."""
+
+    def __init__(self, app, stream: IO[str]):
+        self.app = app
+        self.stream = stream
+
+    def __call__(self, environ, start_response):
+        seen = {}
+
+        def recording_start(status, headers, exc_info=None):
+            seen["status"] = status.split()[0]
+            seen["size"] = next((v for k, v in headers if k.lower() == "content-length"), "-")
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording_start)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+            self._write(environ, seen)
+
+    def _write(self, environ, seen: dict) -> None:
+        when = dt.datetime.now().astimezone().strftime("%d/%b/%Y:%H:%M:%S %z")
+        path = environ.get("PATH_INFO", "") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
+        line = (f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] "{environ.get("REQUEST_METHOD")} {path} '
+                f'{environ.get("SERVER_PROTOCOL")}" {seen.get("status", "-")} {seen.get("size", "-")}\n')
+        try:
+            self.stream.write(line)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed log must not break serving
+
+
+def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = None, grace: float = 30) -> None:
+    """Serve until SIGTERM or SIGINT; then stop listening and let the requests in flight finish
+    (for `grace` seconds at most)."""
+    from waitress import create_server
+
+    server = create_server(AccessLog(app, log or sys.stderr), host=host, port=port, threads=threads,
+                           ident="policekb", clear_untrusted_proxy_headers=True)
+    stopping = threading.Event()
+    previous = {s: signal.signal(s, lambda signum, frame: stopping.set()) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stopping.is_set():  # the loop waits at most a second, so a signal is seen promptly
+            server.asyncore.loop(timeout=1.0, map=server._map, count=1)
+        server.close()  # no new connections; the open ones finish below
+        deadline = time.monotonic() + grace
+        while server._map and time.monotonic() < deadline:
+            server.asyncore.loop(timeout=0.2, map=server._map, count=1)
+    finally:
+        server.task_dispatcher.shutdown()
+        for s, handler in previous.items():
+            signal.signal(s, handler)

@@ -1,0 +1,76 @@
+"""`policekb serve` as people start it: the production server (waitress) over HTTP with an access log,
+stopping gracefully on SIGTERM; `--dev` is Werkzeug's server."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from corpus import Store
+from policekb.pipeline import build_index, import_paths
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30) -> bytes:
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=2).read()
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def home(tmp_path, corpus_dir):
+    home = tmp_path / "home"
+    with Store(home / "policekb.sqlite3") as store:
+        import_paths(store, [corpus_dir])
+        build_index(store, home / "index")
+    return home
+
+
+def test_production_server_logs_requests_and_stops_on_sigterm(home):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "policekb.cli", "--home", str(home), "serve", "--port", str(port),
+                               "--threads", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        page = wait_for(f"http://127.0.0.1:{port}/?q=camera").decode()
+        assert "Camera an ninh" in page
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(
+            wait_for(f"http://127.0.0.1:{port}/api/search?q=camera"))) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert len(results) == 8
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0
+    assert 'GET /?q=camera HTTP/1.1" 200' in err
+    assert err.count('GET /api/search?q=camera HTTP/1.1" 200') == 8
+    assert "stopped" in err and "Traceback" not in err
+
+
+def test_dev_server_only_when_asked(home):
+    from policekb.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--dev"])
+    assert args.dev and args.threads == 8
+    assert not build_parser().parse_args(["serve"]).dev
