@@ -82,12 +82,21 @@ def _check_signature(data: bytes) -> None:
 
 
 def _open(data: bytes):
+    """The document, opened through pdfium's own calls so that every message belongs to this file.
+    pdfium keeps one "last error" per process, set only when a load fails: pypdfium2 also reads it
+    when a document loads but has no pages, which in a reused worker reports the previous file's
+    error (an encrypted PDF, then a page-count bomb "encrypted with a password"). Here it is read
+    only right after this file's load failed, the one time it is this file's."""
     import pypdfium2 as pdfium  # native library: loaded on first use
+    import pypdfium2.raw as pdfium_c
 
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise ParseError(_pdfium_reason(exc)) from exc
+    handle = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if not handle:
+        raise ParseError(_load_error(pdfium_c.FPDF_GetLastError()))
+    if pdfium_c.FPDF_GetPageCount(handle) < 1:
+        pdfium_c.FPDF_CloseDocument(handle)
+        raise ParseError("the PDF has no pages it can read (its page tree is empty or broken)")
+    return pdfium.PdfDocument(handle)  # `data` outlives it: parse_pdf holds it until the document is closed
 
 
 def _layout_wanted(done: list[_Page], index: int, count: int) -> float | None:
@@ -169,13 +178,17 @@ def _clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _pdfium_reason(exc: Exception) -> str:
-    message = str(exc).lower()
-    if "password" in message or "security" in message:
+def _load_error(code: int) -> str:
+    """What FPDF_GetLastError says about the load that just failed."""
+    import pypdfium2.raw as pdfium_c
+
+    if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
         return "the PDF is encrypted with a password"
-    if "format" in message or "file" in message:
+    if code in (pdfium_c.FPDF_ERR_FILE, pdfium_c.FPDF_ERR_FORMAT):
         return "the PDF is damaged or truncated"
-    return f"the PDF cannot be opened ({exc})"
+    if code == pdfium_c.FPDF_ERR_PAGE:
+        return "the PDF's pages cannot be read (page not found or content error)"
+    return f"the PDF cannot be opened (pdfium error {code})"
 
 
 class _LazyTables:

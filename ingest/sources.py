@@ -9,7 +9,11 @@
     sitemaps = []          # optional
     feeds = []             # optional RSS or Atom
     delay = 5.0            # seconds between requests to one host
+    timeout = 60           # seconds one response may take in all, headers and body (default 60)
     max_pages = 500        # optional cap per run
+
+Redirects are followed only to allowed_hosts: a redirect elsewhere is recorded
+as skipped with its target, never requested.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ class Source:
     feeds: list[str] = field(default_factory=list)
     delay: float = 5.0
     max_pages: int | None = None
+    timeout: float | None = None  # None: the fetcher's default (FetchPolicy.timeout, 60 s)
 
     def allows(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -87,12 +92,15 @@ def _source(entry: dict, path: Path) -> Source:
         raise SourceError(f"{path}: delay of source {name!r} must be a number of seconds >= 0")
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
         raise SourceError(f"{path}: max_pages of source {name!r} must be a whole number >= 1")
+    timeout = entry.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise SourceError(f"{path}: timeout of source {name!r} must be a number of seconds > 0")
     return Source(
         name=name, start_urls=start_urls, allowed_hosts=[h.lower() for h in hosts],
         article_patterns=_patterns(entry, "article_patterns", name, path),
         listing_patterns=_patterns(entry, "listing_patterns", name, path),
         sitemaps=_strings(entry, "sitemaps", name, path), feeds=_strings(entry, "feeds", name, path),
-        delay=float(delay), max_pages=max_pages)
+        delay=float(delay), max_pages=max_pages, timeout=None if timeout is None else float(timeout))
 
 
 def _strings(entry: dict, key: str, name: str, path: Path) -> list[str]:

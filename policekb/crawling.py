@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -81,20 +82,61 @@ def _older(published: str | None, since: str | None, kind: str) -> bool:
 
 def crawl(store: Store, sources: list[Source], since: str | None = None, max_pages: int | None = None,
           fetcher: Fetcher | None = None, on_progress: Callable[[CrawlStats], None] | None = None) -> CrawlReport:
-    """Crawl each source in turn; Ctrl-C stops cleanly and the report says so (the next run resumes)."""
+    """Crawl the sources at the same time, one thread each, so a slow or stalling host holds up
+    its own source only (each host still gets one request at a time, spaced by its delay).
+    The threads share the store under one lock, held for everything but the network.
+    The first Ctrl-C stops every source after its current page, a second one at once; the
+    report says so and the next run resumes. A crawler's error is raised here once all stopped."""
     fetcher = fetcher or Fetcher()
+    fetcher.resume()
+    lock = threading.RLock()
     state, handle, report = CrawlState(store), document_handler(store, since), CrawlReport()
-    with StopRequest() as stop:
-        for source in sources:
-            with ProgressBar(source.name) as show:
-                crawler = Crawler(source, fetcher, state, handle, max_pages, _all(show, on_progress, stop.check))
-                report.stats[source.name] = crawler.stats
-                try:
-                    crawler.run()
-                except KeyboardInterrupt:
-                    report.interrupted = True
-                    break
+    with StopRequest(fetcher) as stop, ExitStack() as bars:
+        runs = []
+        for position, source in enumerate(sources):
+            show = bars.enter_context(ProgressBar(source.name, position))
+            crawler = Crawler(source, fetcher, state, handle, max_pages, _all(show, on_progress, stop.check), lock)
+            report.stats[source.name] = crawler.stats
+            runs.append(_SourceRun(crawler, stop))
+        for run in runs:
+            run.start()
+        try:
+            _wait(runs)
+        except KeyboardInterrupt:  # a second Ctrl-C: cut the requests in flight, wait for the pages in hand
+            stop.now()
+            _wait(runs)
+        report.interrupted = stop.requested or any(run.interrupted for run in runs)
+    errors = [run.error for run in runs if run.error is not None]
+    if errors:
+        raise errors[0]
     return report
+
+
+class _SourceRun(threading.Thread):
+    """One source's crawl in its own thread; an interruption or an error is kept for crawl()."""
+
+    def __init__(self, crawler: Crawler, stop: "StopRequest"):
+        super().__init__(name=f"crawl-{crawler.source.name}", daemon=True)
+        self.crawler, self.stop = crawler, stop
+        self.interrupted = False
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.crawler.run()
+        except KeyboardInterrupt:  # from a progress callback or an aborted fetch: stop the others too
+            self.interrupted = True
+            self.stop.requested = True
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+            self.stop.requested = True
+
+
+def _wait(runs: list[_SourceRun]) -> None:
+    """Join the threads in short waits, so Ctrl-C reaches the main thread's handler."""
+    for run in runs:
+        while run.is_alive():
+            run.join(0.2)
 
 
 def reparse(store: Store, source: str | None = None, since: str | None = None) -> CrawlStats:
@@ -112,17 +154,18 @@ def reparse(store: Store, source: str | None = None, since: str | None = None) -
 
 
 class ProgressBar:
-    """A tqdm bar on a terminal (fetched, queued, failed, rate); nothing when stderr is not a tty."""
+    """A tqdm bar on a terminal (fetched, queued, failed, rate); nothing when stderr is not a tty.
+    Sources crawled at once get a line each (`position`)."""
 
-    def __init__(self, name: str):
-        self.name, self.bar, self.seen = name, None, 0
+    def __init__(self, name: str, position: int = 0):
+        self.name, self.position, self.bar, self.seen = name, position, None, 0
 
     def __enter__(self) -> Callable[[CrawlStats], None]:
         if sys.stderr.isatty():
             from tqdm import tqdm
 
             sized = _terminal_width() > 0  # tqdm draws nothing on a pty that reports no window size
-            self.bar = tqdm(desc=self.name, unit="page", file=sys.stderr, dynamic_ncols=sized,
+            self.bar = tqdm(desc=self.name, unit="page", file=sys.stderr, dynamic_ncols=sized, position=self.position,
                             **({} if sized else {"ncols": 100, "nrows": 24}))
         return self.show
 
@@ -147,10 +190,11 @@ def _terminal_width() -> int:
 
 class StopRequest:
     """The first Ctrl-C stops the crawl once the page in hand is recorded, so no fetched page is
-    fetched again on resume; a second Ctrl-C stops at once."""
+    fetched again on resume; a second Ctrl-C stops at once: the requests in flight are cut
+    (fetcher.abort()) and their URLs stay queued."""
 
-    def __init__(self):
-        self.requested, self._previous = False, None
+    def __init__(self, fetcher: Fetcher | None = None):
+        self.requested, self._previous, self.fetcher = False, None, fetcher
 
     def __enter__(self) -> "StopRequest":
         if threading.current_thread() is threading.main_thread():  # signal handlers live there only
@@ -166,6 +210,11 @@ class StopRequest:
     def check(self, stats: CrawlStats) -> None:
         if self.requested:
             raise KeyboardInterrupt
+
+    def now(self) -> None:
+        self.requested = True
+        if self.fetcher is not None:
+            self.fetcher.abort()
 
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
