@@ -143,6 +143,25 @@ class Store:
         for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
             yield dict(row)
 
+    def document_versions(self) -> dict[int, str]:
+        """Each document's version: when it and its facts were last written (what the index holds)."""
+        return {row[0]: version_of(row[1], row[2]) for row in
+                self.conn.execute("SELECT id, updated_at, extracted_at FROM documents")}
+
+    def integrity_problems(self) -> list[str]:
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
+
+    def orphaned_blobs(self) -> list[str]:
+        """Raw content no document and no crawl record refers to (left by a crash or a deletion)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT hash FROM blobs WHERE hash NOT IN (SELECT content_hash FROM documents) "
+            "AND hash NOT IN (SELECT content_hash FROM crawl_fetches WHERE content_hash IS NOT NULL)")]
+
+    def delete_blobs(self, hashes: list[str]) -> None:
+        with self.conn:
+            self.conn.executemany("DELETE FROM blobs WHERE hash = ?", [(h,) for h in hashes])
+
     def count_documents(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
@@ -239,6 +258,10 @@ class Store:
             "ORDER BY document_id, start_offset")
         for row in self.conn.execute(sql, args + args):
             yield dict(row)
+
+
+def version_of(updated_at: str | None, extracted_at: str | None) -> str:
+    return f"{updated_at or ''}|{extracted_at or ''}"
 
 
 def _document_fields(document, extraction: dict | None) -> tuple:

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from policekb.config import Home, resolve_home
+from policekb.indexing import IndexBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
+    except IndexBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `policekb export … | head`: the reader has all it wants
         _silence_stdout()
         return 0
@@ -263,7 +267,7 @@ def cmd_crawl(args, home: Home) -> int:
             ids, interrupted = report.document_ids, report.interrupted
             for name, stats in report.stats.items():
                 print(f"{name}: {stats.fetched} fetched, {stats.stored} stored, {stats.unchanged} unchanged, "
-                      f"{stats.failed} failed, {stats.skipped} skipped by robots.txt, {stats.queued} queued")
+                      f"{stats.failed} failed, {stats.skipped} skipped (robots.txt, or {stats.off_source} redirected off the source), {stats.queued} queued")
         refresh_derived(store)
         note = _index_note(sync_index(store, home.index, ids, progress=progress))
         if note:
@@ -294,9 +298,12 @@ def cmd_reextract(args, home: Home) -> int:
     store = _existing_store(home)
     if store is None:
         return 1
+    from policekb.pipeline import sync_index
+
     with store:
         count = reextract(store, progress=progress)
-    print(f"re-extracted {count} documents; run `policekb index` to refresh the search index")
+        state = sync_index(store, home.index, progress=progress)
+    print(f"re-extracted {count} documents{_index_note(state)}")
     return 0
 
 

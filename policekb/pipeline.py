@@ -1,6 +1,8 @@
 """The steps the CLI runs: import files into the store, extract, index."""
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 from corpus import Store
 from corpus.duplicates import DuplicateLinks
 from ingest import ParseError, SUPPORTED_SUFFIXES, read_path
+from ingest.readers import read_file
 from ingest.document import content_hash
 from nlp import extract
 
@@ -33,13 +36,19 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and the supported files inside folders named (sorted, recursive)."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            # not only regular files: a FIFO or a device named like a document is reported, not skipped
+            yield from sorted(p for p in path.rglob("*") if not p.is_dir() and p.suffix.lower() in SUPPORTED_SUFFIXES)
         else:
             yield path
 
 
 def source_of(path: Path) -> str:
-    return str(path.resolve())
+    return shown(path.resolve())
+
+
+def shown(path: Path) -> str:
+    """A path as text, losslessly: bytes of a file name that are not UTF-8 are written as \\xNN."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress = no_progress) -> ImportReport:
@@ -50,7 +59,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress =
         try:
             _import_one(store, path, report, links)
         except (ParseError, OSError) as exc:
-            report.failed.append((str(path), _reason(exc)))
+            report.failed.append((shown(path), _reason(exc)))
     refresh_derived(store)
     return report
 
@@ -63,19 +72,19 @@ def refresh_derived(store: Store) -> None:
 
 
 def _import_one(store: Store, path: Path, report: ImportReport, links: DuplicateLinks) -> None:
-    raw = path.read_bytes()
+    raw = read_file(path)  # regular files only, size checked before reading: a FIFO never hangs import
     source = source_of(path)
     if store.is_unchanged(source, content_hash(raw)):
-        report.unchanged.append(str(path))
+        report.unchanged.append(shown(path))
         return
-    document = read_path(path)
+    document = read_path(path, raw)
     document.source = source
     existed = store.has_source(source)
     extraction = extract(document).as_dict()
     doc_id = store.save_document(document, raw, extraction)
     links.record(doc_id, document.text)
     report.document_ids.append(doc_id)
-    (report.updated if existed else report.added).append(str(path))
+    (report.updated if existed else report.added).append(shown(path))
 
 
 def _reason(exc: Exception) -> str:
@@ -114,61 +123,31 @@ def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, dict | No
         yield path, result, None
 
 
-def index_records(store: Store, ids: Iterable[int] | None = None) -> Iterator[dict]:
-    rows = store.documents() if ids is None else (store.get_document(i) for i in ids)
-    for row in rows:
-        facts = store.facts(row["id"])
-        yield {"document": row, "doc_refs": facts["doc_refs"], "models": facts["models"], "places": facts["places"]}
-
-
 def build_index(store: Store, path: Path, progress: Progress = no_progress) -> int:
-    """Rebuild the search index from the store, into a fresh folder swapped in at the end
-    (while it is built, the app keeps serving the old index, or says the index is being built)."""
-    import shutil
+    """Rebuild the search index from the store (a new generation swapped in at once; the app keeps
+    serving the previous one meanwhile), then add what was stored while it ran."""
+    from policekb.indexing import rebuild
 
-    from search_app.engine import BUILDING_SUFFIX, SearchEngine
-
-    building = path.with_name(path.name + BUILDING_SUFFIX)
-    engine = SearchEngine.create(building)
-    try:
-        count = engine.add(progress(index_records(store), store.count_documents(), "index"), fresh=True)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)  # or the app would say "being built" for ever
-        raise
-    finally:
-        engine.close()
-    if path.exists():
-        shutil.rmtree(path)
-    building.rename(path)
-    return count
+    return rebuild(store, path, progress)
 
 
-def update_index(store: Store, path: Path, ids: list[int]) -> bool:
-    """Incremental update after an import; False when there is no index yet."""
+def update_index(store: Store, path: Path, ids: list[int] | None = None) -> bool:
+    """Bring an existing index level with the store; False when there is no index yet."""
+    from policekb.indexing import sync
     from search_app.engine import IndexMissing, SearchEngine
 
     try:
-        engine = SearchEngine.open(path)
+        SearchEngine.open(path)
     except IndexMissing:
         return False
-    engine.add(index_records(store, ids))
+    sync(store, path)
     return True
 
 
-def sync_index(store: Store, path: Path, ids: list[int], progress: Progress = no_progress) -> str:
-    """Keep the search index in step with the knowledge base after documents were added or changed:
-    "updated", "built" when there was none (so `serve` works right after the first import),
-    "busy" when another command is building it, "" when nothing had to change."""
-    from search_app.engine import IndexBuilding, IndexMissing, SearchEngine
+def sync_index(store: Store, path: Path, ids: list[int] | None = None, progress: Progress = no_progress) -> str:
+    """Keep the search index in step with the knowledge base: every document it lacks or holds in an
+    older version, whichever run stored it. "built" when there was none (so `serve` works right after
+    the first import), "updated" when documents changed, "" when nothing had to change."""
+    from policekb.indexing import sync
 
-    try:
-        engine = SearchEngine.open(path)
-    except IndexBuilding:
-        return "busy"
-    except IndexMissing:
-        build_index(store, path, progress)
-        return "built"
-    if not ids:
-        return ""
-    engine.add(progress(index_records(store, ids), len(ids), "index"))
-    return "updated"
+    return sync(store, path, progress)

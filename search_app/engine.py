@@ -41,7 +41,7 @@ WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
 
 # The layout of the index this code writes and reads (terms, fields, Whoosh's block format).
 # Bump it when number terms or fields change: an older index is refused, not misread.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: document versions
 FORMAT_FILE = "policekb-format.json"
 
 
@@ -199,6 +199,18 @@ class SearchEngine:
         # A fresh build keeps its batches as segments; updates let Whoosh merge small segments.
         writer.commit(mergetype=NO_MERGE if fresh else None)
         return len(batch)
+
+    def versions(self) -> dict[int, str]:
+        """The version of every document the index holds, by store id."""
+        reader = self.ix.reader()
+        try:
+            if reader.doc_count_all() == 0:
+                return {}
+            ids = list(reader.column_reader("id"))
+            versions = list(reader.column_reader("version"))
+            return {int(ids[d]): versions[d] for d in reader.all_doc_ids() if ids[d]}
+        finally:
+            reader.close()
 
     def delete(self, ids: list[int]) -> None:
         with self.ix.writer() as writer:

@@ -8,6 +8,7 @@ from whoosh import fields, formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 
+from corpus.store import version_of
 from nlp.normalize import match_key
 from search_app.numbers import number_terms
 from search_app.analysis import WORD_PATTERN, accented_counts, term_counts
@@ -72,6 +73,7 @@ def schema() -> fields.Schema:
         district=fields.KEYWORD(commas=True, lowercase=False),
         model=fields.KEYWORD(commas=True, lowercase=False),
         source=fields.STORED(),
+        version=fields.ID(stored=False, sortable=True),  # when the document and its facts were written
     )
 
 
@@ -92,7 +94,7 @@ def record_fields(record: dict) -> dict:
     places = record.get("places", [])
     title, text = doc.get("title") or "", doc.get("text") or ""
     return {
-        "id": str(doc["id"]), "title": title, "title_a": title, "title_f": title, "text_a": text, "text_f": text,
+        "id": str(doc["id"]), "version": version_of(doc.get("updated_at"), doc.get("extracted_at")), "title": title, "title_a": title, "title_f": title, "text_a": text, "text_f": text,
         "body": zlib.compress(text.encode("utf-8"), 6), "numbers": own + cited,
         "number_terms": _terms([(n, types.get(n)) for n in own + cited]),
         "own_number_terms": _terms([(n, types.get(n)) for n in own]),
