@@ -213,7 +213,7 @@ def test_search_open_result_model_page_and_csv(served_demo, browser, tmp_path):
 ROWS_JS = """[...document.querySelectorAll('table.replication')[0].rows].slice(1).map(tr => ({
   cells: [...tr.cells].map(td => td.innerText.trim()),
   partial: tr.classList.contains('partial'),
-  sources: [...tr.querySelectorAll('.sources a')].map(a => [a.textContent, a.getAttribute('href')])}))"""
+  sources: [...tr.querySelectorAll('.sources li > a:first-child')].map(a => [a.textContent, a.getAttribute('href')])}))"""
 
 
 def test_every_number_on_the_camera_page_comes_from_a_sentence(served_demo, browser):

@@ -191,6 +191,7 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(tmp_path):
     assert doc.text.index("45 camera tại xã Cam Hiếu") < doc.text.index("953/KH-BCĐ-CAT")
 
 
+@needs_tesseract
 def test_blank_scan_gives_no_text_found(tmp_path):
     with pytest.raises(ParseError, match="no text found.*OCR"):
         read_path(scanned_pdf(tmp_path / "blank.pdf", []))
