@@ -146,6 +146,14 @@ def _recompute_signatures(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS.append(_recompute_signatures)
+def _add_warnings(conn: sqlite3.Connection) -> None:
+    """7: what reading a document had to repair, kept with it."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    if "warnings" not in columns:
+        conn.execute("ALTER TABLE documents ADD COLUMN warnings TEXT")
+
+
+MIGRATIONS.append(_add_warnings)
 
 
 def migrate(conn: sqlite3.Connection) -> int:

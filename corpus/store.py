@@ -77,12 +77,12 @@ class Store:
                 doc_id = row["id"]
                 self.conn.execute(
                     "UPDATE documents SET content_hash=?, media_type=?, kind=?, title=?, published=?, issuer=?, "
-                    "number=?, number_key=?, text=?, author=?, updated_at=? WHERE id=?",
+                    "number=?, number_key=?, text=?, author=?, warnings=?, updated_at=? WHERE id=?",
                     (*fields, now, doc_id))
             else:
                 doc_id = self.conn.execute(
                     "INSERT INTO documents(content_hash, media_type, kind, title, published, issuer, number, "
-                    "number_key, text, author, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "number_key, text, author, warnings, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*fields, now, document.source, now)).lastrowid
             if extraction is not None:
                 self._write_facts(doc_id, extraction)
@@ -269,7 +269,8 @@ def _document_fields(document, extraction: dict | None) -> tuple:
     number = ex.get("number")
     return (document.content_hash, document.media_type, ex.get("kind") or document.kind or "article",
             ex.get("title") or document.title, ex.get("published") or document.published, ex.get("issuer"),
-            number, number_key(number) if number else None, document.text, getattr(document, "author", None))
+            number, number_key(number) if number else None, document.text, getattr(document, "author", None),
+            "\n".join(getattr(document, "warnings", None) or []) or None)
 
 
 def _decode_json(row: dict) -> dict:

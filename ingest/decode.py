@@ -17,8 +17,39 @@ FALLBACK_ENCODINGS = ("cp1258",)
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+# UTF-8 with a few bad bytes (a latin-1 "é" pasted into a UTF-8 page) is still UTF-8: at most this
+# share of the bytes may be invalid, and the rest must hold real multi-byte UTF-8 (Vietnamese letters).
+MAX_STRAY_SHARE = 0.01
+
+
 def decode_text(data: bytes, declared: str | None = None) -> str:
     return decode_with_encoding(data, declared)[0]
+
+
+def stray_bytes(data: bytes) -> int | None:
+    """How many bytes break an otherwise UTF-8 text; None when it is not UTF-8 at all."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if bad == 0 or multibyte < 3 * bad or bad > max(1, MAX_STRAY_SHARE * len(data)):
+        return None
+    return bad
+
+
+def decode_with_warnings(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings): UTF-8 with a few stray bytes is read as UTF-8, those bytes
+    replaced by U+FFFD, and a warning says so; a legacy encoding is tried only after that."""
+    if not any(data.startswith(bom) for bom, _ in BOMS):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            bad = stray_bytes(data)
+            if bad:
+                text = data.decode("utf-8", "replace")
+                return (unicodedata.normalize("NFC", _newlines(text)), "utf-8",
+                        [f"{bad} byte(s) that are not UTF-8 were replaced by U+FFFD"])
+    text, encoding = decode_with_encoding(data, declared)
+    return text, encoding, []
 
 
 def decode_with_encoding(data: bytes, declared: str | None = None) -> tuple[str, str]:

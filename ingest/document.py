@@ -24,6 +24,7 @@ class Document:
     header: dict[str, str] | None = None
     ocr_pages: list[int] | None = None  # 1-based pages whose text came from OCR
     legacy_encoding: str | None = None  # "TCVN3" or "VNI" when the text was converted
+    warnings: list[str] | None = None  # what reading had to repair ("3 bytes that are not UTF-8 …")
 
 
 def content_hash(data: bytes) -> str:

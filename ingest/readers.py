@@ -15,7 +15,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from ingest.decode import decode_with_encoding
+from ingest.decode import decode_with_warnings
 from ingest.document import Document, ParseError, content_hash
 from ingest.furniture import strip_furniture
 from ingest.html import byline
@@ -105,8 +105,9 @@ def read_bytes(data: bytes, source: str, media_type: str) -> Document:
         parsed = run_limited(_parse_docx, data)
         document.text, document.header = parsed.text, parsed.header or None
     else:
-        text, encoding = decode_with_encoding(data)
+        text, encoding, warnings = decode_with_warnings(data)
         document.text = strip_furniture(text)
+        document.warnings = warnings or None
         document.legacy_encoding = encoding if encoding in ("TCVN3", "VNI") else None
         document.author = byline(document.text)
     _finish(document)

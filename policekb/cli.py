@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="folder holding the SQLite file and the index (default: $POLICEKB_HOME or "
                         "a per-user data folder)")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for add in (_import_parser, _crawl_parser, _extract_parser, _reextract_parser, _index_parser, _serve_parser,
-                _replication_parser, _export_parser, _demo_parser):
+    for add in (_import_parser, _crawl_parser, _extract_parser, _reextract_parser, _index_parser, _check_parser,
+                _serve_parser, _replication_parser, _export_parser, _demo_parser):
         add(sub)
     return parser
 
@@ -119,6 +119,17 @@ def _reextract_parser(sub) -> None:
                  "(after an upgrade of policekb's extraction rules). Then run `policekb index`.",
                  ["policekb reextract && policekb index"])
     p.set_defaults(func=cmd_reextract)
+
+
+def _check_parser(sub) -> None:
+    p = _command(sub, "check", "check the knowledge base and the search index, and repair what can be",
+                 "Report the SQLite file's integrity (PRAGMA integrity_check), documents missing from the search "
+                 "index or held there in an older version, documents the index holds that the store lost, and raw "
+                 "content no document refers to. With --repair, bring the index level with the store and delete "
+                 "the orphaned content. Exits 1 while a problem remains.",
+                 ["policekb check", "policekb --home ~/kb check --repair"])
+    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    p.set_defaults(func=cmd_check)
 
 
 def _index_parser(sub) -> None:
@@ -305,6 +316,32 @@ def cmd_reextract(args, home: Home) -> int:
         state = sync_index(store, home.index, progress=progress)
     print(f"re-extracted {count} documents{_index_note(state)}")
     return 0
+
+
+def cmd_check(args, home: Home) -> int:
+    from policekb.indexing import differences, sync
+    from search_app.engine import IndexMissing, SearchEngine
+
+    store = _existing_store(home)
+    if store is None:
+        return 1
+    with store:
+        problems = store.integrity_problems()
+        orphans = store.orphaned_blobs()
+        try:
+            missing, stale, extra = differences(store, SearchEngine.open(home.index))
+            index_state = f"{len(missing)} missing, {len(stale)} stale, {len(extra)} extra"
+        except IndexMissing as exc:
+            missing, stale, extra, index_state = [None], [], [], f"unusable ({exc})"
+        print(f"store: {store.count_documents()} documents; integrity: {'ok' if not problems else '; '.join(problems)}")
+        print(f"search index: {index_state}")
+        print(f"orphaned raw content: {len(orphans)}")
+        if args.repair:
+            state = sync(store, home.index)
+            store.delete_blobs(orphans)
+            print(f"repaired: search index {state or 'already level'}; {len(orphans)} orphaned contents deleted")
+            missing, stale, extra, orphans = [], [], [], []
+    return 1 if problems or missing or stale or extra or orphans else 0
 
 
 def cmd_index(args, home: Home) -> int:
