@@ -32,6 +32,7 @@ TARGETS = {"number": 5, "words": 100, "phrase": 100, "no_diacritics": 100, "face
 
 def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict]]:
     from nlp.normalize import fold
+    from search_app.numbers import TYPE_WORDS
 
     rng = random.Random(seed)
     directives = [i for i in range(5, n_docs + 1, 5)] or [5]
@@ -40,7 +41,12 @@ def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict
     for _ in range(count):
         doc = rng.choice(directives)
         number = directive_number(doc)
-        out["number"].append({"q": rng.choice([number, number.lower(), f"{number.split('/')[1].split('-')[0]} {doc}"])})
+        code = number.split("/")[1].split("-")[0]
+        typed = next((w for w, c in TYPE_WORDS.items() if c == fold(code).upper()), None)
+        forms = [number, number.lower(), f"{code} {doc}", str(doc), number.split("/", 1)[1]]  # symbol, code, serial, series
+        if typed:
+            forms.append(f"{typed} {doc}")  # "ke hoach 245", as staff type it
+        out["number"].append({"q": rng.choice(forms)})
         words = " ".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
         out["words"].append({"q": words})
         out["phrase"].append({"q": f"\"{rng.choice(phrases)}\""})
