@@ -29,6 +29,13 @@ def highlight_terms(runs: list[list[str]]) -> set[str]:
 def snippet(text: str, words: set[str], numbers: list[str] = ()) -> str:
     """HTML: an escaped passage of text with the words or word sequences (folded) and numbers marked."""
     text = nfc(text)
+    if not words:  # a number query: fold only the passage around the number, not the whole text
+        found = [p for p in (text.find(n) for n in numbers if n) if p >= 0]
+        if not found:
+            return str(escape(_cut(text, 0, WIDTH)))
+        offset = max(0, min(found) - WIDTH)
+        text = text[offset:min(found) + 2 * WIDTH]
+        return ("… " if offset else "") + snippet(text, {"\x00"}, numbers).removeprefix("… ")
     spans = _spans(fold_chars(text), words, numbers)
     if not spans:
         return str(escape(_cut(text, 0, WIDTH)))
