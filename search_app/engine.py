@@ -228,8 +228,26 @@ class SearchEngine:
         copies maps a document id to its copy cluster: copies are one hit (the best of them),
         counted once in the total and the facets."""
         query = parse(text)
-        with self._read_lock:
-            return self._search(self.searcher(), query, filters, page, sort, groups, facets, copies)
+        return self._retrying(lambda: self._search(self.searcher(), query, filters, page, sort, groups, facets,
+                                                   copies))
+
+    def _retrying(self, read):
+        """Run a read; if a writer merged away a segment file under this reader, reopen the index as
+        it now is and read once more."""
+        try:
+            with self._read_lock:
+                return read()
+        except OSError:
+            self._reopen()
+            with self._read_lock:
+                return read()
+
+    def _reopen(self) -> None:
+        with self._read_lock, self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._table = None, None
+            self.ix = index.open_dir(self.ix.storage.folder)
 
     def _search(self, searcher, query, filters, page, sort, groups, facets, copies) -> SearchResult:
         mask, scores = scoring.match(searcher.reader(), self._table, query)
@@ -266,13 +284,15 @@ class SearchEngine:
     def matching_ids(self, text: str, filters: dict | None = None,
                      groups: dict[str, dict[str, str]] | None = None,
                      copies: dict[int, int] | None = None) -> list[int]:
-        with self._read_lock:
+        def read():
             searcher = self.searcher()
             mask, scores = scoring.match(searcher.reader(), self._table, parse(text))
             mask &= scoring.filter_mask(self._table, filters or {}, groups or {})
             if copies:
                 mask = scoring.one_per_cluster(mask, scores, self._clusters(searcher, copies))
             return sorted(int(i) for i in self._table.document_ids(searcher)[mask])
+
+        return self._retrying(read)
 
     def _hit(self, searcher, docnum: int, score: float, query) -> Hit:
         stored = searcher.stored_fields(docnum)

@@ -86,18 +86,17 @@ def test_import_killed_at_random_points_leaves_everything_stored_once_and_search
     write_articles(folder, 240)
     rng = random.Random(11)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    kills = 0
-    for _ in range(20):
+    kills = attempts = 0
+    while kills < 20 and attempts < 60:  # 20 kills at random points: starting, storing, indexing
+        attempts += 1
         process = subprocess.Popen([*CLI, "--home", str(home), "import", str(folder)], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 3.0))
+        time.sleep(rng.uniform(0.2, 2.5))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
-        process.wait(timeout=30)
-        if process.returncode == 0:
-            break  # it finished before the kill: the work is done
-    assert kills >= 3
+        process.wait(timeout=60)
+    assert kills == 20
     result = subprocess.run([*CLI, "--home", str(home), "import", str(folder)], env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -153,8 +152,8 @@ def test_import_index_and_serve_at_once(tmp_path):
         for t in threads:
             t.join(30)
         server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=30)
+        server_log = server.communicate(timeout=30)[1]
     assert imported.returncode == 0 and index.returncode == 0, (imported.stderr, index_err)
     assert "Traceback" not in imported.stderr + index_err
-    assert errors == [] and served[0] > 0
+    assert errors == [] and served[0] > 0, server_log[server_log.find("Traceback"):][:4000]
     assert stored(home) == 120 and search_total(home) == 120
