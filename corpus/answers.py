@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from corpus.exports import STATUS_LABELS
 from corpus.store import Store
 from nlp.normalize import fold
 
@@ -112,15 +113,11 @@ def flat(row: dict) -> dict:
     """A replication row as one line of a spreadsheet."""
     target = row.get("target") or {}
     first = (row.get("sources") or [{}])[0]
-    history = "; ".join(f"{h['value']:g} ({h.get('as_of') or '?'}, {_status_word(h['status'])})"
+    history = "; ".join(f"{h['value']:g} ({h.get('as_of') or '?'}, {STATUS_LABELS.get(h['status'], h['status'])})"
                         for h in row.get("history") or [])
     return {**row, "target_value": target.get("value"), "target_as_of": target.get("as_of"), "history": history,
             "sources": len(row.get("sources") or []), "sentence": first.get("sentence"),
             "source": first.get("source"), "document_id": first.get("document")}
-
-
-def _status_word(status: str) -> str:
-    return {"achieved": "đã đạt", "target": "chỉ tiêu", "increase": "tăng thêm"}.get(status, status)
 
 
 def fact_rows(store: Store, document_ids: list[int] | None = None, model_ids: list[str] | None = None,

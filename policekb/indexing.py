@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from corpus import Store
+from policekb.pipeline import no_progress
 
 LOCK_TIMEOUT = float(os.environ.get("POLICEKB_INDEX_LOCK_TIMEOUT", "600"))
 Progress = Callable[..., Iterable]
@@ -23,10 +24,6 @@ Progress = Callable[..., Iterable]
 
 class IndexBusy(RuntimeError):
     """Another process has held the index writer lock for longer than we wait."""
-
-
-def no_progress(items: Iterable, total: int | None = None, desc: str = "") -> Iterable:
-    return items
 
 
 @contextlib.contextmanager

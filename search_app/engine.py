@@ -261,13 +261,22 @@ class SearchEngine:
         order = scoring.ranked(mask, scores, self._table.dates, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         hits = [self._hit(searcher, int(doc), float(scores[doc]), query) for doc in order]
         if copies:
-            members: dict[int, list[int]] = {}
-            for doc_id, cluster in copies.items():
-                members.setdefault(cluster, []).append(doc_id)
+            members = self._members(copies)
             for hit in hits:
-                hit.copies = sorted(i for i in members.get(copies.get(hit.id, hit.id), []) if i != hit.id)
+                hit.copies = [i for i in members.get(copies.get(hit.id, hit.id), ()) if i != hit.id]
         counts = scoring.facet_counts(self._table, mask, FACETS, groups or {}) if facets else {}
         return SearchResult(total, hits, counts, page, pages)
+
+    def _members(self, copies: dict[int, int]) -> dict[int, list[int]]:
+        """Copy cluster -> its documents, built once per copies map (not on every search)."""
+        cached = getattr(self, "_members_cache", None)
+        if cached is not None and cached[0] is copies:
+            return cached[1]
+        members: dict[int, list[int]] = {}
+        for doc_id, cluster in sorted(copies.items()):
+            members.setdefault(cluster, []).append(doc_id)
+        self._members_cache = (copies, members)
+        return members
 
     def _clusters(self, searcher, copies: dict[int, int]):
         """Each document number's copy cluster (its own store id when it has no copy)."""

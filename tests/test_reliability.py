@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,11 +17,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 from corpus import Store
 from policekb.cli import main
 from search_app.engine import SearchEngine
+from tests.test_browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "policekb.cli"]
@@ -107,12 +106,6 @@ def test_import_killed_at_random_points_leaves_everything_stored_once_and_search
     assert search_total(home) == 240
     check = subprocess.run([*CLI, "--home", str(home), "check"], env=env, capture_output=True, text=True)
     assert check.returncode == 0 and "0 missing, 0 stale, 0 extra" in check.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_import_index_and_serve_at_once(tmp_path):

@@ -3,34 +3,15 @@ stopping gracefully on SIGTERM; `--dev` is Werkzeug's server."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 
 import pytest
 
 from corpus import Store
 from policekb.pipeline import build_index, import_paths
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 30) -> bytes:
-    deadline = time.time() + timeout
-    while True:
-        try:
-            return urllib.request.urlopen(url, timeout=2).read()
-        except OSError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.2)
+from tests.test_browser import free_port, wait_for_url as wait_for
 
 
 @pytest.fixture
