@@ -58,11 +58,19 @@ def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = Non
     try:
         while not stopping.is_set():  # the loop waits at most a second, so a signal is seen promptly
             server.asyncore.loop(timeout=1.0, map=server._map, count=1)
-        server.close()  # no new connections; the open ones finish below
+        # Stop listening only: the trigger stays, so the threads still serving can wake the loop.
+        server.asyncore.dispatcher.close(server)
         deadline = time.monotonic() + grace
-        while server._map and time.monotonic() < deadline:
+        while _open_channels(server) and time.monotonic() < deadline:
             server.asyncore.loop(timeout=0.2, map=server._map, count=1)
     finally:
         server.task_dispatcher.shutdown()
+        server.trigger.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _open_channels(server) -> bool:
+    from waitress.channel import HTTPChannel
+
+    return any(isinstance(channel, HTTPChannel) for channel in server._map.values())
