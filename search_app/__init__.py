@@ -20,11 +20,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
-    from search_app import db, errors, formatting, security
+    from search_app import db, errors, formatting, links, security
     from search_app.views import api, documents, export, models, search
 
     db.init_app(app)
     formatting.init_app(app)
+    links.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     for blueprint in (search.bp, documents.bp, models.bp, export.bp, api.bp):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -57,6 +58,7 @@ class IndexOutdated(IndexMissing):
     """An index written by another format version (or another Whoosh): rebuild it."""
 
 
+@lru_cache(maxsize=1)
 def _format_stamp() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -129,15 +131,15 @@ class SearchEngine:
     def open(cls, path: str | Path) -> "SearchEngine":
         """The engine of an index folder, shared by the requests of a process until the index changes."""
         path = Path(path)
-        if not path.exists() or not index.exists_in(str(path)):
-            building = path.with_name(path.name + BUILDING_SUFFIX).exists()
-            raise (IndexBuilding if building else IndexMissing)(f"no search index at {path}")
-        _check_format(path)
         stamp = _stamp(path)
         with _OPEN_LOCK:
             cached = _OPEN.get(str(path))
             if cached and cached[0] == stamp:
                 return cached[1]
+            if not stamp or not index.exists_in(str(path)):
+                building = path.with_name(path.name + BUILDING_SUFFIX).exists()
+                raise (IndexBuilding if building else IndexMissing)(f"no search index at {path}")
+            _check_format(path)  # once per index generation, not on every request
             engine = cls(index.open_dir(str(path)))
             _OPEN[str(path)] = (stamp, engine)
         if cached:
@@ -162,7 +164,8 @@ class SearchEngine:
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.ix.searcher()
-                self._table = load_doc_table(self._searcher.reader(), cache_mb=POSTINGS_CACHE_MB)
+                self._table = load_doc_table(self._searcher.reader(), cache_mb=POSTINGS_CACHE_MB,
+                                             folder=self.ix.storage.folder)
             return self._searcher
 
     @property
@@ -357,6 +360,14 @@ class SearchEngine:
 
 
 def _stamp(path: Path) -> tuple:
-    """Changes when the index is rebuilt (new folder) or updated (new TOC generation)."""
-    tocs = sorted(p.name for p in path.glob("_MAIN_*.toc"))
-    return path.stat().st_ino, tuple(tocs)
+    """Changes when the index is rebuilt (new folder), updated (new TOC generation) or its format
+    file is rewritten."""
+    try:
+        names = os.listdir(path)
+        tocs = sorted(name for name in names if name.startswith("_MAIN_") and name.endswith(".toc"))
+        if not tocs:
+            return ()
+        stamp = (path / FORMAT_FILE).stat() if FORMAT_FILE in names else None
+        return path.stat().st_ino, tuple(tocs), stamp and (stamp.st_mtime_ns, stamp.st_size)
+    except OSError:  # no folder (yet): no index
+        return ()

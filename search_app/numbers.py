@@ -7,6 +7,7 @@ and "9-CT/TW" are one number."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlp.normalize import fold, number_key
 
@@ -34,14 +35,19 @@ def type_code(type_word: str | None) -> str | None:
     return TYPE_WORDS.get(fold(type_word or "").strip()) if type_word else None
 
 
-def number_terms(number: str, type_word: str | None = None) -> set[str]:
+def number_terms(number: str, type_word: str | None = None) -> frozenset[str]:
+    return _number_terms(number, type_word)
+
+
+@lru_cache(maxsize=8192)  # every hit of a results page asks again for the numbers it shows
+def _number_terms(number: str, type_word: str | None) -> frozenset[str]:
     """Keys a number is found by: its whole symbol; every prefix of its parts ("245|KH|CAT"); its
     series ("S:KH|CAT|PV05"); "111/2013"; the type code and serial ("KH245", "CV558"); the bare serial ("#245")."""
     key = number_key(number)
     terms = {key}
     serial, year, letters = parts(number)
     if serial is None:
-        return terms
+        return frozenset(terms)
     terms.add(f"#{serial}")
     head = [str(serial)] + ([year] if year else [])
     for i in range(1, len(letters) + 1):
@@ -58,5 +64,5 @@ def number_terms(number: str, type_word: str | None = None) -> set[str]:
     code = type_code(type_word)
     if code:
         terms.add(f"{code}{serial}")
-    return terms
+    return frozenset(terms)
 

@@ -9,6 +9,7 @@ generation, so matching, scoring and facet counting are array operations.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -126,17 +127,9 @@ class DocTable:
         live_lengths = self.lengths[self.live]
         return float(live_lengths.mean()) if live_lengths.size else 1.0
 
-    _ids: np.ndarray | None = None
+    _ids: np.ndarray | None = None  # the store id of every document number
 
-    def document_ids(self, searcher) -> np.ndarray:
-        """The store id of every document number (read on first use)."""
-        if self._ids is None:
-            reader = searcher.reader()
-            if reader.has_column("id"):
-                values = _column(reader, "id", self.size)
-            else:  # indexes built before id became a column
-                values = [searcher.stored_fields(d).get("id") if self.live[d] else None for d in range(self.size)]
-            self._ids = np.array([int(v) if v else -1 for v in values], np.int64)
+    def document_ids(self, searcher=None) -> np.ndarray:
         return self._ids
 
     @cached_property
@@ -144,13 +137,29 @@ class DocTable:
         return max(int(self.live.sum()), 1)
 
 
-def load_doc_table(reader, cache_mb: float = 64) -> DocTable:
+def load_doc_table(reader, cache_mb: float = 64, folder=None) -> DocTable:
+    """The arrays of the reader's index generation: from the file saved beside the index
+    (search_app.doc_table_file) when there is one, else read from Whoosh and saved."""
+    from search_app import doc_table_file
+
+    saved_file = doc_table_file.file_for(Path(folder), str(reader.generation())) if folder else None
+    table = doc_table_file.load(saved_file) if saved_file and saved_file.exists() else None
+    if table is None:
+        table = read_doc_table(reader)
+        if saved_file:
+            doc_table_file.save(saved_file, table)
+    table.postings = PostingsCache(reader, cache_mb)
+    return table
+
+
+def read_doc_table(reader) -> DocTable:
     size = reader.doc_count_all()
     live = np.zeros(size, bool)
     live[np.fromiter(reader.all_doc_ids(), np.int64)] = True
     dates = np.array([_date_number(v) for v in _column(reader, "published", size)], np.int64)
     lengths = np.array([reader.doc_field_length(d, "text_f", 0) or 0 for d in range(size)], np.float32)
-    table = DocTable(size, live, dates, np.maximum(lengths, 1.0), postings=PostingsCache(reader, cache_mb))
+    table = DocTable(size, live, dates, np.maximum(lengths, 1.0))
+    table._ids = np.array([int(v) if v else -1 for v in _column(reader, "id", size)], np.int64)
     for name in SINGLE_FACETS:
         table.facets[name] = _single_facet(_column(reader, name, size))
     for name in MULTI_FACETS:

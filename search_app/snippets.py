@@ -36,7 +36,7 @@ def snippet(text: str, words: set[str], numbers: list[str] = ()) -> str:
         offset = max(0, min(found) - WIDTH)
         text = text[offset:min(found) + 2 * WIDTH]
         return ("… " if offset else "") + snippet(text, {"\x00"}, numbers).removeprefix("… ")
-    spans = _spans(fold_chars(text), words, numbers)
+    spans = _spans(text, words, numbers)
     if not spans:
         return str(escape(_cut(text, 0, WIDTH)))
     start = _best_window(spans)
@@ -55,14 +55,16 @@ def snippet(text: str, words: set[str], numbers: list[str] = ()) -> str:
     return prefix + str(Markup("").join(pieces)) + suffix
 
 
-def _spans(folded: str, words: set[str], numbers: list[str]) -> list[tuple[int, int]]:
+def _spans(text: str, words: set[str], numbers: list[str]) -> list[tuple[int, int]]:
     alternatives = tuple(sorted({w for w in words if w} | {fold_chars(n) for n in numbers if n}, key=len, reverse=True))
     if not alternatives:
         return []
     pattern = _pattern(alternatives)
     spans: list[tuple[int, int]] = []
-    for m in pattern.finditer(folded):
-        if spans and folded[spans[-1][1]:m.start()].isspace():  # "Camera an ninh" is one mark
+    for m in pattern.finditer(text):
+        if m.start() and _is_word_char(text[m.start() - 1]):
+            continue  # inside a word: checked here, since a leading look-behind makes the scan 4x slower
+        if spans and text[spans[-1][1]:m.start()].isspace():  # "Camera an ninh" is one mark
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())
@@ -73,7 +75,30 @@ def _spans(folded: str, words: set[str], numbers: list[str]) -> list[tuple[int, 
 
 @lru_cache(maxsize=256)
 def _pattern(alternatives: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?!\w)")
+    """Folded words matched in the text as written: each letter stands for all its accented and
+    capital forms, so the text is searched as it is instead of folded first (a copy per hit)."""
+    return re.compile(r"(?:" + "|".join(_any_form(a) for a in alternatives) + r")(?!\w)")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _any_form(folded: str) -> str:
+    forms = _forms()
+    return "".join(r"\s+" if ch == " " else (forms.get(ch) or re.escape(ch)) for ch in folded)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, str]:
+    """Folded letter -> a character class of every NFC character that folds to it."""
+    groups: dict[str, set[str]] = {}
+    for code in range(0x20, 0x1F00):
+        char = chr(code)
+        folded = fold_chars(char)
+        if len(folded) == 1 and folded.isalnum():
+            groups.setdefault(folded, {folded}).add(char)
+    return {f: "[" + "".join(sorted(chars)) + "]" if len(chars) > 1 else re.escape(f) for f, chars in groups.items()}
 
 
 def _best_window(spans: list[tuple[int, int]]) -> int:

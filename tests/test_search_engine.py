@@ -179,3 +179,52 @@ def test_a_rebuilt_index_replaces_the_open_one(tmp_path):
     new = SearchEngine.open(path)
     assert new is not old and new.search("").total == 3
     assert old.search("").total == 3  # a request still holding the old engine reads the new index
+
+
+def _same_table(a, b) -> None:
+    import numpy as np
+
+    assert a.size == b.size
+    for name in ("live", "dates", "lengths", "_ids"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.facets.keys() == b.facets.keys()
+    for name, facet in a.facets.items():
+        other = b.facets[name]
+        assert (facet.values, facet.multi) == (other.values, other.multi)
+        assert np.array_equal(facet.doc, other.doc) and np.array_equal(facet.code, other.code)
+
+
+def test_per_document_arrays_are_saved_per_generation_and_read_back_unchanged(tmp_path):
+    from search_app import doc_table_file
+    from search_app.postings import load_doc_table, read_doc_table
+
+    path = tmp_path / "index"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    engine = SearchEngine.open(path)
+    first = engine.search("camera an ninh").total
+    saved = list(path.glob(doc_table_file.PREFIX + "*"))
+    assert len(saved) == 1
+    reader = engine.searcher().reader()
+    _same_table(load_doc_table(reader, folder=path), read_doc_table(reader))
+
+    engine.delete([2])  # a new generation: its own file, the old one removed, the deletion seen
+    reopened = SearchEngine.open(path)
+    assert reopened.search("camera an ninh").total == first - 1
+    assert [p.name for p in path.glob(doc_table_file.PREFIX + "*")] != [p.name for p in saved]
+    assert len(list(path.glob(doc_table_file.PREFIX + "*"))) == 1
+    _same_table(load_doc_table(reopened.searcher().reader(), folder=path),
+                read_doc_table(reopened.searcher().reader()))
+
+
+def test_a_damaged_saved_table_is_read_again_from_the_index(tmp_path):
+    from search_app import doc_table_file
+
+    path = tmp_path / "index"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    total = SearchEngine.open(path).search("an ninh").total
+    for saved in path.glob(doc_table_file.PREFIX + "*"):
+        saved.write_bytes(b"not an npz file")
+    import search_app.engine as engine_module
+
+    engine_module._OPEN.clear()  # as a new process would
+    assert SearchEngine.open(path).search("an ninh").total == total
