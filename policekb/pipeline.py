@@ -13,6 +13,7 @@ from ingest import ParseError, SUPPORTED_SUFFIXES, read_path
 from ingest.readers import read_file
 from ingest.document import content_hash
 from nlp import extract
+from policekb.runners import Done, Job, LocalRunner
 
 
 # progress(items, total, description) -> the same items, shown as they are consumed (a bar on a terminal)
@@ -51,17 +52,58 @@ def shown(path: Path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
-def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress = no_progress) -> ImportReport:
+def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress = no_progress,
+                 runner: LocalRunner | None = None) -> ImportReport:
+    """Files into the store. Parsing and extraction run on `runner` (this process by default, or Dask
+    workers); results are saved here, in file order, so any runner stores the same."""
     report = ImportReport()
     links = DuplicateLinks(store)
     files = list(iter_files(paths))
-    for path in progress(files, len(files), "import"):
-        try:
-            _import_one(store, path, report, links)
-        except (ParseError, OSError) as exc:
-            report.failed.append((shown(path), _reason(exc)))
+    jobs = (_import_job(store, path) for path in files)
+    outcomes = (runner or LocalRunner()).map(parse_and_extract, jobs)
+    for path, (job, outcome) in progress(zip(files, outcomes), len(files), "import"):
+        _record(store, path, job, outcome, report, links)
     refresh_derived(store)
     return report
+
+
+def _import_job(store: Store, path: Path) -> Job | Done:
+    """The file's bytes to parse, or the outcome already known: unchanged, or unreadable."""
+    try:
+        raw = read_file(path)  # regular files only, size checked before reading: a FIFO never hangs import
+    except (ParseError, OSError) as exc:
+        return Done(("error", _reason(exc)))
+    source = source_of(path)
+    if store.is_unchanged(source, content_hash(raw)):
+        return Done(("unchanged", None))
+    return Job((str(path), raw, source))
+
+
+def parse_and_extract(path: str, raw: bytes, source: str) -> tuple[str, object]:
+    """Parse one file's bytes and extract its facts (on a worker, or here): ("parsed", (document,
+    extraction)) or ("error", reason)."""
+    try:
+        document = read_path(Path(path), raw)
+    except (ParseError, OSError) as exc:
+        return "error", _reason(exc)
+    document.source = source
+    return "parsed", (document, extract(document).as_dict())
+
+
+def _record(store: Store, path: Path, job: Job | Done, outcome: tuple, report: ImportReport,
+            links: DuplicateLinks) -> None:
+    kind, value = outcome
+    if kind == "unchanged":
+        report.unchanged.append(shown(path))
+    elif kind == "error":
+        report.failed.append((shown(path), value))
+    else:
+        document, extraction = value
+        existed = store.has_source(document.source)
+        doc_id = store.save_document(document, job.args[1], extraction)
+        links.record(doc_id, document.text)
+        report.document_ids.append(doc_id)
+        (report.updated if existed else report.added).append(shown(path))
 
 
 def refresh_derived(store: Store) -> None:
@@ -69,22 +111,6 @@ def refresh_derived(store: Store) -> None:
     from corpus import derived
 
     derived.rebuild_if_stale(store)
-
-
-def _import_one(store: Store, path: Path, report: ImportReport, links: DuplicateLinks) -> None:
-    raw = read_file(path)  # regular files only, size checked before reading: a FIFO never hangs import
-    source = source_of(path)
-    if store.is_unchanged(source, content_hash(raw)):
-        report.unchanged.append(shown(path))
-        return
-    document = read_path(path, raw)
-    document.source = source
-    existed = store.has_source(source)
-    extraction = extract(document).as_dict()
-    doc_id = store.save_document(document, raw, extraction)
-    links.record(doc_id, document.text)
-    report.document_ids.append(doc_id)
-    (report.updated if existed else report.added).append(shown(path))
 
 
 def _reason(exc: Exception) -> str:
@@ -97,18 +123,27 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def reextract(store: Store, progress: Progress = no_progress) -> int:
-    """Run the current extractor over every stored document, replacing its facts."""
-    from ingest.document import Document
-
+def reextract(store: Store, progress: Progress = no_progress, runner: LocalRunner | None = None) -> int:
+    """Run the current extractor over every stored document, replacing its facts (on `runner`)."""
+    jobs = (Job((row["id"], row["source"], row["text"], row["media_type"], row["content_hash"]))
+            for row in list(store.documents()))  # read before writing: facts are replaced as results come
+    results = (runner or LocalRunner()).map(extract_stored, jobs)
     count = 0
-    for row in progress(list(store.documents()), store.count_documents(), "reextract"):
-        document = Document(source=row["source"], text=row["text"], media_type=row["media_type"],
-                            content_hash=row["content_hash"], title=None, published=None)
-        store.replace_facts(row["id"], extract(document).as_dict())
-        count += 1
+    for job, (kind, value) in progress(results, store.count_documents(), "reextract"):
+        if kind == "extracted":
+            store.replace_facts(job.args[0], value)
+            count += 1
     refresh_derived(store)
     return count
+
+
+def extract_stored(doc_id: int, source: str, text: str, media_type: str, content_hash: str) -> tuple[str, object]:
+    """The facts of a stored document's text (on a worker, or here)."""
+    from ingest.document import Document
+
+    document = Document(source=source, text=text, media_type=media_type, content_hash=content_hash,
+                        title=None, published=None)
+    return "extracted", extract(document).as_dict()
 
 
 def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, dict | None, str | None]]:

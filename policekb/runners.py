@@ -1,0 +1,111 @@
+"""Where the heavy work of a stage runs: in this process, or on a Dask cluster.
+
+A stage (import, reparse, reextract) hands a runner a function and a stream of jobs;
+the runner gives back each job's result in the order of the jobs, so the stage writes
+through the store API exactly as a single process would (same document ids, same
+near-duplicate links). On Dask, parsing (OCR included) and extraction run on the
+workers; only a window of jobs is in flight, so a million files never sit in memory.
+
+Results are values, never exceptions: a function run here returns ("error", reason)
+for a file that failed, and a worker that crashed fails that job alone.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work for the runner: call fn(*args)."""
+
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Done:
+    """A result known without running anything (an unchanged file, a file that could not be read)."""
+
+    value: Any
+
+
+class LocalRunner:
+    description = "this process"
+
+    def map(self, fn: Callable, items: Iterable[Job | Done]) -> Iterator[tuple[Job | Done, Any]]:
+        """(item, its result) for every item, in order."""
+        for item in items:
+            yield item, item.value if isinstance(item, Done) else fn(*item.args)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class DaskRunner(LocalRunner):
+    """Jobs on a Dask cluster: a LocalCluster of `workers` processes, or the scheduler at `address`."""
+
+    WINDOW_PER_WORKER = 4
+
+    def __init__(self, workers: int | None = None, address: str | None = None):
+        import dask
+        from distributed import Client, LocalCluster
+
+        # The parsers fork a limited child per file (ingest/sandbox.py); daemonic workers may not.
+        dask.config.set({"distributed.worker.daemon": False})
+        self.cluster = None
+        if address:
+            self.client = Client(address)
+        else:
+            self.cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                        dashboard_address=":0", silence_logs=40)
+            self.client = Client(self.cluster)
+        self.window = max(1, self._worker_count()) * self.WINDOW_PER_WORKER
+
+    @property
+    def description(self) -> str:
+        return f"Dask, {self._worker_count()} workers, dashboard {self.dashboard}"
+
+    @property
+    def dashboard(self) -> str:
+        return self.client.dashboard_link or "(none)"
+
+    def _worker_count(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def map(self, fn: Callable, items: Iterable[Job | Done]) -> Iterator[tuple[Job | Done, Any]]:
+        pending: deque = deque()
+        for item in items:
+            pending.append((item, None if isinstance(item, Done) else self.client.submit(fn, *item.args, pure=False)))
+            while len(pending) > self.window:
+                yield self._result(*pending.popleft())
+        while pending:
+            yield self._result(*pending.popleft())
+
+    @staticmethod
+    def _result(item: Job | Done, future) -> tuple[Job | Done, Any]:
+        if future is None:
+            return item, item.value
+        try:
+            return item, future.result()
+        except Exception as exc:  # the worker died on this job (memory, a crash): this job fails alone
+            return item, ("error", f"the worker failed: {type(exc).__name__}: {exc}")
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def runner_for(workers: int | None = None, scheduler: str | None = None) -> LocalRunner:
+    """The runner a command's --workers / --scheduler options ask for."""
+    if scheduler or (workers and workers > 0):
+        return DaskRunner(workers, scheduler)
+    return LocalRunner()
