@@ -80,8 +80,8 @@ def main() -> int:
         from nlp import extract
         from ingest.document import Document
 
-        extract(Document(source="warm", text="Công an xã", media_type="text/plain", content_hash="", title=None,
-                         published=None))  # models load outside the timing, as in bench/extraction.py
+        extract(Document(source="warm", text=article(random.Random(1)), media_type="text/plain", content_hash="",
+                         title=None, published=None))  # models load outside the timing, as in bench/extraction.py
         seconds, stats = store_step(work / "files", work / "home", args.profile)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{args.docs} generated .txt files of 600 words")

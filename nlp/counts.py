@@ -141,9 +141,14 @@ def _first_word(rest: str, words: list[re.Match]) -> str:
     if len(words) < 2 or first.lower() in NOT_UNITS:
         return first
     window = rest[:words[-1].end()]
-    tokens = _word_tokenize()(window)
-    token = tokens[0] if tokens else first
+    token = _first_token(window) or first
     return token if window.startswith(token) and not token[-1:].isdigit() else first
+
+
+@lru_cache(maxsize=16384)  # the same few words follow numbers again and again ("hộ gia đình", "trường hợp")
+def _first_token(window: str) -> str | None:
+    tokens = _word_tokenize()(window)
+    return tokens[0] if tokens else None
 
 
 def find_unit(rest: str) -> str | None:
