@@ -69,8 +69,10 @@ def pairs(words: list[str]) -> list[str]:
 
 def term_counts(text: str, folded: bool) -> Counter:
     """Syllables and syllable pairs of a text with their frequencies."""
+    if folded:
+        return analyzed(text)[0]
     counts: Counter = Counter()
-    for words in chunks(text, folded):
+    for words in chunks(text):
         counts.update(words)
         counts.update(pairs(words))
     return counts
@@ -78,9 +80,23 @@ def term_counts(text: str, folded: bool) -> Counter:
 
 def accented_counts(text: str) -> Counter:
     """Syllables that have diacritics, as written, with their frequencies."""
-    words = WORD_PATTERN.findall(normalize(text))
-    folded = normalize(text).translate(_fold_table())
-    return Counter(w for w, f in zip(words, WORD_PATTERN.findall(folded)) if w != f)
+    return analyzed(text)[1]
+
+
+@lru_cache(maxsize=4)  # the folded and the as-written field of one document are fed the same text
+def analyzed(text: str) -> tuple[Counter, Counter]:
+    """(folded syllables and pairs, accented syllables as written) of a text, in one pass: the text is
+    normalized and folded once. Folding maps one character to one, so the words of both line up."""
+    normalized = normalize(text)
+    folded = normalized.translate(_fold_table())
+    counts: Counter = Counter()
+    for part in _CHUNK_BREAK.split(folded):
+        words = WORD_PATTERN.findall(part)
+        if words:
+            counts.update(words)
+            counts.update(pairs(words))
+    accented = Counter(w for w, f in zip(WORD_PATTERN.findall(normalized), WORD_PATTERN.findall(folded)) if w != f)
+    return counts, accented
 
 
 def is_pair(term: str) -> bool:
