@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.writing import NO_MERGE
 
-from search_app import scoring
+from search_app import number_tables, scoring
 from search_app.index_schema import record_fields, schema, stored_text
 from search_app.numbers import number_terms
 from search_app.parallel_index import batches, build_parallel, segment_writer, worker_count
@@ -196,12 +196,20 @@ class SearchEngine:
         try:
             for fields_ in batch:
                 (writer.add_document if fresh else writer.update_document)(**fields_)
+            if fresh:  # the segment will hold exactly these documents, in this order
+                number_tables.save(self.ix.storage.folder, writer.newsegment.segment_id(), batch)
         except BaseException:
             writer.cancel()
             raise
         # A fresh build keeps its batches as segments; updates let Whoosh merge small segments.
         writer.commit(mergetype=NO_MERGE if fresh else None)
+        if not fresh:
+            self._prune_number_tables()
         return len(batch)
+
+    def _prune_number_tables(self) -> None:
+        segments = {segment.segment_id() for segment in self.ix._segments()}
+        number_tables.prune(self.ix.storage.folder, segments)
 
     def versions(self) -> dict[int, str]:
         """The version of every document the index holds, by store id."""
@@ -219,6 +227,7 @@ class SearchEngine:
         with self.ix.writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", str(doc_id))
+        self._prune_number_tables()
 
     # --- reading ------------------------------------------------------------
     def search(self, text: str, filters: dict | None = None, page: int = 1, sort: str = "relevance",

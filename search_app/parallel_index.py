@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
+from search_app import number_tables
 from search_app.index_schema import FastCodec, record_fields
 
 
@@ -80,7 +81,10 @@ def _write_segment(job: tuple[str, list[dict], int]):
     path, batch, limitmb = job
     ix = index.open_dir(path)
     writer = segment_writer(ix, _lk=False, limitmb=limitmb)
-    for record in batch:
-        writer.add_document(**record_fields(record))
+    fields = [record_fields(record) for record in batch]
+    for record in fields:
+        writer.add_document(**record)
     # The temporary folder is shared by the workers: the parent's commit removes it.
-    return writer._finalize_segment(), len(batch)
+    segment = writer._finalize_segment()
+    number_tables.save(path, segment.segment_id(), fields)
+    return segment, len(batch)

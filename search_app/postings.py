@@ -121,6 +121,7 @@ class DocTable:
     lengths: np.ndarray        # text length in terms, for BM25
     facets: dict[str, Facet] = field(default_factory=dict)
     postings: PostingsCache | None = None
+    folder: str | None = None  # the index folder, where segments keep their number tables
 
     @cached_property
     def average_length(self) -> float:
@@ -149,6 +150,7 @@ def load_doc_table(reader, cache_mb: float = 64, folder=None) -> DocTable:
         if saved_file:
             doc_table_file.save(saved_file, table)
     table.postings = PostingsCache(reader, cache_mb)
+    table.folder = str(folder) if folder else None
     return table
 
 

@@ -6,7 +6,8 @@ import re
 
 import numpy as np
 
-from search_app.postings import DocTable, term_postings
+from search_app import number_tables
+from search_app.postings import DocTable
 from search_app.query import ParsedQuery, run_pairs
 
 K1, B = 1.2, 0.75
@@ -62,7 +63,7 @@ def _score_number(reader, table: DocTable, number, scores: np.ndarray) -> np.nda
 def _having_all(reader, table: DocTable, fieldname: str, terms: list[str]) -> np.ndarray:
     mask = np.ones(table.size, bool)
     for term in terms:
-        ids, _ = term_postings(reader, fieldname, term)
+        ids = number_tables.postings(reader, table.folder, fieldname, term)
         has = np.zeros(table.size, bool)
         has[ids] = True
         mask &= has

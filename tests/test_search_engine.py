@@ -228,3 +228,40 @@ def test_a_damaged_saved_table_is_read_again_from_the_index(tmp_path):
 
     engine_module._OPEN.clear()  # as a new process would
     assert SearchEngine.open(path).search("an ninh").total == total
+
+
+@pytest.mark.parametrize("procs", ["1", "2"])  # segments written here, or by worker processes
+def test_number_tables_saved_beside_segments_answer_as_the_segments_do(tmp_path, monkeypatch, procs):
+    """Lookups from the arrays saved with each fresh segment equal Whoosh's own postings, also after
+    updates that merge segments (those are asked the slow way) and deletions."""
+    import numpy as np
+
+    import search_app.engine as engine_module
+    from search_app import number_tables
+    from search_app.postings import term_postings
+
+    monkeypatch.setattr(engine_module, "BATCH_SIZE", 7)  # several segments
+    monkeypatch.setenv("POLICEKB_INDEX_PROCS", procs)
+    path = tmp_path / "index"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    assert len(list(path.glob(number_tables.PREFIX + "*"))) == -(-len(RECORDS) // 7)
+
+    def check(engine):
+        reader = engine.searcher().reader()
+        for fieldname in number_tables.NUMBER_FIELDS:
+            terms = [t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+            assert terms
+            for term in terms + ["#424242", "KH1"]:
+                fast = np.sort(number_tables.postings(reader, str(path), fieldname, term))
+                assert np.array_equal(fast, np.sort(term_postings(reader, fieldname, term)[0])), term
+
+    check(SearchEngine.open(path))
+    engine = SearchEngine.open(path)
+    engine.add([record(2, "Diễn Châu lắp camera", "Kế hoạch số 77/KH-CAT, mô hình có 46 điểm.", number="77/KH-CAT")])
+    engine.delete([3])
+    reopened = SearchEngine.open(path)
+    check(reopened)
+    assert ids(reopened, "77/KH-CAT") == [2]
+    assert ids(reopened, "953/KH-BCĐ-CAT") == [1]
+    live = {p.name[len(number_tables.PREFIX):-4] for p in path.glob(number_tables.PREFIX + "*")}
+    assert live <= {s.segment_id() for s in reopened.ix._segments()}
