@@ -387,6 +387,15 @@ class Fetcher:
             return "disallowed by robots.txt"
         return None
 
+    def robots_sitemaps(self, url: str, allowed: Allowed | None = None, timeout: float | None = None) -> list[str]:
+        """The `Sitemap:` lines of the robots.txt of url's host (loaded once, as for robots_verdict)."""
+        try:
+            self.robots_verdict(url, allowed, timeout)
+        except Aborted:
+            return []
+        rules = self._robots.get(host_of(url))
+        return list(rules.site_maps() or []) if isinstance(rules, RobotFileParser) else []
+
     def _load_robots(self, host: str, allowed: Allowed | None, timeout: float) -> RobotFileParser | str:
         url = host + "/robots.txt"
         for _ in range(self.policy.max_redirects + 1):

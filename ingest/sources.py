@@ -4,14 +4,24 @@
     name = "congan-nghean"
     start_urls = ["https://congan.nghean.gov.vn/tin-tuc/"]
     allowed_hosts = ["congan.nghean.gov.vn"]     # default: the hosts of start_urls
-    article_patterns = ['/tin-tuc/[^/]+\\.html$']  # regexes searched in the full URL
+    article_patterns = ['/tin-tuc/[^/]+\\.html$']  # regexes searched in the full (canonical) URL
     listing_patterns = ['/tin-tuc/(\\?page=\\d+)?$']
+    ignore_patterns = ['/lien-he/']  # never followed
+    detect = true          # pages matching no pattern are fetched and judged by their content
+                           # (default: true when there are no article_patterns)
     sitemaps = []          # optional
     feeds = []             # optional RSS or Atom
+    discover = true        # also the sitemaps robots.txt names and the feeds pages declare (default)
+    probe_sitemap = false  # also try /sitemap.xml when robots.txt names none
+    trailing_slash = "add" # "add" (default), "strip" or "keep": how extensionless paths are spelt
+    drop_article_query = false  # article URLs lose their query string (the path names the article)
     delay = 5.0            # seconds between requests to one host
     timeout = 60           # seconds one response may take in all, headers and body (default 60)
     max_pages = 500        # optional cap per run
+    province = "Quảng Bình"     # optional notes: the province before the 2025 reorganisation,
+    merged_into = "Quảng Trị"   # and the one it became part of
 
+URLs are made canonical (ingest.urls) before they are matched, queued or stored.
 Redirects are followed only to allowed_hosts: a redirect elsewhere is recorded
 as skipped with its target, never requested.
 """
@@ -24,6 +34,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.html import ATTACHMENT_SUFFIXES
+from ingest.urls import SLASH_POLICIES, UrlRules, canonical_url, without_query
+
+# Files that are neither pages nor attachments: never fetched, even by a source that detects.
+NOT_PAGES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".ico", ".css", ".js", ".json", ".zip",
+             ".rar", ".7z", ".mp3", ".mp4", ".avi", ".wmv", ".flv", ".mov", ".xls", ".xlsx", ".ppt", ".pptx", ".xml",
+             ".rss", ".exe", ".apk")
 
 
 class SourceError(ValueError):
@@ -42,22 +58,73 @@ class Source:
     delay: float = 5.0
     max_pages: int | None = None
     timeout: float | None = None  # None: the fetcher's default (FetchPolicy.timeout, 60 s)
+    ignore_patterns: list[re.Pattern] = field(default_factory=list)
+    detect: bool | None = None  # None: detect when there are no article_patterns
+    discover: bool = True
+    probe_sitemap: bool = False
+    trailing_slash: str = "add"
+    drop_article_query: bool = False
+    province: str | None = None
+    merged_into: str | None = None
+
+    def __post_init__(self):
+        schemes: dict[str, str] = {}
+        for url in self.start_urls + self.sitemaps + self.feeds:  # the scheme the source was given wins
+            parts = urlsplit(url)
+            schemes.setdefault(parts.netloc.lower(), parts.scheme.lower())
+        schemes = {host: schemes.get(host, "https") for host in self.allowed_hosts}
+        self.url_rules = UrlRules(list(self.allowed_hosts), schemes, self.trailing_slash)
+        self.seed_urls = [self.canonical(u) for u in self.start_urls]
+
+    @property
+    def detects(self) -> bool:
+        return not self.article_patterns if self.detect is None else self.detect
 
     def allows(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and parts.netloc.lower() in self.allowed_hosts
 
+    def canonical(self, url: str) -> str:
+        """The one spelling of url this source queues and stores (see ingest.urls)."""
+        url = canonical_url(url, self.url_rules)
+        if self.drop_article_query and "?" in url and _matches(self.article_patterns, without_query(url)):
+            return without_query(url)
+        return url
+
     def kind_of(self, url: str) -> str | None:
-        """'article', 'listing' or 'attachment' for a URL this source follows, else None."""
+        """'article', 'listing', 'attachment', or 'page' (to be judged by its content: detect) for a
+        URL this source follows, else None."""
+        return self.classify_url(url)[0]
+
+    def excluded(self, url: str) -> str | None:
+        """Why this source never requests url (off its hosts, an ignore pattern), or None."""
         if not self.allows(url):
-            return None
-        if urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES):
-            return "attachment"
-        if any(p.search(url) for p in self.article_patterns):
-            return "article"
-        if any(p.search(url) for p in self.listing_patterns):
-            return "listing"
+            return "off the source's hosts"
+        if _matches(self.ignore_patterns, url):
+            return "matches an ignore pattern"
         return None
+
+    def classify_url(self, url: str) -> tuple[str | None, str]:
+        """The kind of a canonical URL and why; the reason says why a URL is not followed."""
+        excluded = self.excluded(url)
+        if excluded:
+            return None, excluded
+        path = urlsplit(url).path.lower()
+        if path.endswith(ATTACHMENT_SUFFIXES):
+            return "attachment", "attached file"
+        if _matches(self.article_patterns, url):
+            return "article", "matches an article pattern"
+        if _matches(self.listing_patterns, url):
+            return "listing", "matches a listing pattern"
+        if path.endswith(NOT_PAGES):
+            return None, "not a page (image, script, archive...)"
+        if self.detects:
+            return "page", "no pattern matches: judged by its content"
+        return None, "matches no article or listing pattern"
+
+
+def _matches(patterns: list[re.Pattern], url: str) -> bool:
+    return any(p.search(url) for p in patterns)
 
 
 def load_sources(path: str | Path) -> list[Source]:
@@ -100,7 +167,27 @@ def _source(entry: dict, path: Path) -> Source:
         article_patterns=_patterns(entry, "article_patterns", name, path),
         listing_patterns=_patterns(entry, "listing_patterns", name, path),
         sitemaps=_strings(entry, "sitemaps", name, path), feeds=_strings(entry, "feeds", name, path),
-        delay=float(delay), max_pages=max_pages, timeout=None if timeout is None else float(timeout))
+        delay=float(delay), max_pages=max_pages, timeout=None if timeout is None else float(timeout),
+        ignore_patterns=_patterns(entry, "ignore_patterns", name, path), **_options(entry, name, path))
+
+
+def _options(entry: dict, name: str, path: Path) -> dict:
+    options = {}
+    for key in ("detect", "discover", "probe_sitemap", "drop_article_query"):
+        if key in entry:
+            if not isinstance(entry[key], bool):
+                raise SourceError(f"{path}: {key} of source {name!r} must be true or false")
+            options[key] = entry[key]
+    slash = entry.get("trailing_slash", "add")
+    if slash not in SLASH_POLICIES:
+        raise SourceError(f"{path}: trailing_slash of source {name!r} must be one of {', '.join(SLASH_POLICIES)}")
+    options["trailing_slash"] = slash
+    for key in ("province", "merged_into"):
+        if key in entry:
+            if not isinstance(entry[key], str):
+                raise SourceError(f"{path}: {key} of source {name!r} must be a string")
+            options[key] = entry[key]
+    return options
 
 
 def _strings(entry: dict, key: str, name: str, path: Path) -> list[str]:

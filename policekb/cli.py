@@ -92,7 +92,8 @@ def _crawl_parser(sub) -> None:
                  "(robots.txt, one request at a time per host), store them and keep the search index up to date. "
                  "Ctrl-C stops after the current page; run the same command again to resume.",
                  ["policekb crawl", "policekb crawl --source congan-nghean --max-pages 20",
-                  "policekb crawl --since 2024-01-01", "policekb crawl --reparse"])
+                  "policekb crawl --since 2024-01-01", "policekb crawl --reparse",
+                  "policekb crawl --check --source cand --max-pages 5"])
     p.add_argument("--sources", metavar="FILE", help="sources file (default: sources.toml in the home folder, "
                    "else the packaged one)")
     p.add_argument("--source", metavar="NAME", help="crawl only this source (default: every source)")
@@ -100,6 +101,9 @@ def _crawl_parser(sub) -> None:
     p.add_argument("--max-pages", metavar="N", type=int, help="stop each source after N requests (default: the "
                    "source's max_pages, else no limit)")
     p.add_argument("--reparse", action="store_true", help="parse the stored pages again, without the network")
+    p.add_argument("--check", action="store_true", help="fetch a few pages of each source (--max-pages, default 10) "
+                   "and print what the crawl would do with every URL met: article, listing, or skipped and why; "
+                   "stores nothing")
     p.set_defaults(func=cmd_crawl)
 
 
@@ -259,7 +263,7 @@ def _index_note(state: str) -> str:
 
 def cmd_crawl(args, home: Home) -> int:
     from ingest.sources import SourceError
-    from policekb.crawling import crawl, load_selected, reparse, sources_path
+    from policekb.crawling import check, crawl, load_selected, reparse, sources_path
     from policekb.pipeline import refresh_derived, sync_index
 
     path = sources_path(home.root, args.sources)
@@ -268,6 +272,9 @@ def cmd_crawl(args, home: Home) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.check:  # touches no knowledge base
+        counts = check(sources, max_pages=args.max_pages, since=args.since, out=lambda line: print(line, flush=True))
+        return 0 if all(c["fetched"] > c["failed"] + c["skipped"] for c in counts.values()) else 1
     with _store(home) as store:
         if args.reparse:
             stats = reparse(store, args.source, args.since)

@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 import threading
+from collections import Counter, deque
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from corpus import Store
 from corpus.duplicates import DuplicateLinks
 from corpus.crawlstate import CrawlState
 from ingest import SUPPORTED_SUFFIXES, ParseError, read_bytes
-from ingest.crawl import CrawlStats, Crawler, Handler, Outcome
+from ingest.crawl import CrawlStats, Crawler, Handler, Outcome, decide, links_of, media_type_of, seeds
 from ingest.fetch import Fetcher
 from ingest.sources import Source, SourceError, load_sources
 
@@ -95,7 +96,8 @@ def crawl(store: Store, sources: list[Source], since: str | None = None, max_pag
         runs = []
         for position, source in enumerate(sources):
             show = bars.enter_context(ProgressBar(source.name, position))
-            crawler = Crawler(source, fetcher, state, handle, max_pages, _all(show, on_progress, stop.check), lock)
+            crawler = Crawler(source, fetcher, state, handle, max_pages, _all(show, on_progress, stop.check), lock,
+                              since=since)
             report.stats[source.name] = crawler.stats
             runs.append(_SourceRun(crawler, stop))
         for run in runs:
@@ -229,6 +231,62 @@ def _all(*callbacks: Callable[[CrawlStats], None] | None) -> Callable[[CrawlStat
             callback(stats)
 
     return call
+
+
+CHECK_PAGES = 10  # pages `crawl --check` fetches per source unless --max-pages says otherwise
+
+
+def check(sources: list[Source], fetcher: Fetcher | None = None, max_pages: int | None = None,
+          since: str | None = None, out: Callable[[str], None] = print) -> dict[str, Counter]:
+    """`crawl --check`: fetch a few pages of each source, politely (robots.txt, delays), and say
+    for every URL met what the crawl would do with it: store it (article, attachment), follow
+    it (listing, sitemap, feed), or skip it, and why. Nothing is stored. Returns the counts."""
+    fetcher = fetcher or Fetcher()
+    return {source.name: _check_source(source, fetcher, max_pages or CHECK_PAGES, since, out) for source in sources}
+
+
+def _check_source(source: Source, fetcher: Fetcher, max_pages: int, since: str | None,
+                  out: Callable[[str], None]) -> Counter:
+    for host in source.allowed_hosts:
+        fetcher.set_delay(host, source.delay)
+    out(f"== {source.name} ==")
+    queue = deque(seeds(source, fetcher))
+    seen, counts = {url for url, _ in queue}, Counter()
+    while queue and counts["fetched"] < max_pages:
+        url, kind = queue.popleft()
+        result = fetcher.fetch(url, allowed=source.allows, timeout=source.timeout)
+        counts["fetched"] += 1
+        final = source.canonical(result.final_url or url)
+        if result.outcome not in ("ok", "not_modified"):
+            verdict = "failed" if result.outcome == "failed" else "skipped"
+            counts[verdict] += 1
+            out(f"{verdict:<10} {url}  ({result.error})")
+            continue
+        if final != url:
+            out(f"{'redirected':<10} {url}  (to {final})")
+        media_type = media_type_of(result.media_type, final, result.content)
+        decision = decide(source, final, kind, result.content, media_type)
+        counts[decision.kind] += 1
+        if decision.kind not in ("listing", "sitemap", "feed") and not decision.judged:
+            out(f"{decision.kind:<10} {final}  ({decision.reason})")
+            continue
+        links = links_of(source, decision.kind if decision.kind != "article" else "listing", final,
+                         result.content, since)
+        fresh = [link for link in links if link.url not in seen]
+        seen.update(link.url for link in fresh)
+        follow = [link for link in fresh if link.kind in ("article", "listing", "page", "sitemap", "feed")]
+        out(f"{decision.kind:<10} {final}  ({decision.reason}; {len(links)} links, {len(follow)} new to follow)")
+        for link in fresh:
+            if link.kind is None:
+                counts["skipped links"] += 1
+                out(f"{'  skipped':<10} {link.url}  ({link.reason})")
+        queue.extend((link.url, "listing" if link.kind == "page" else link.kind) for link in follow)
+    for url, kind in queue:
+        known, reason = source.classify_url(url)
+        counts["queued"] += 1
+        out(f"{'  queued':<10} {url}  ({kind if known != 'page' else 'to judge by content'}: {reason}; not fetched)")
+    out(f"{source.name}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return counts
 
 
 def load_selected(path: Path, name: str | None) -> list[Source]:
