@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
-    except IndexBusy as busy:
-        print(f"error: {busy}", file=sys.stderr)
+    except (IndexBusy, CliError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `policekb export … | head`: the reader has all it wants
         _silence_stdout()
@@ -41,6 +41,10 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):  # no real file behind stdout (tests)
         pass
+
+
+class CliError(RuntimeError):
+    """A problem the user can fix, reported as one line."""
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
@@ -83,6 +87,7 @@ def _import_parser(sub) -> None:
                  "Re-importing an unchanged file is a no-op; bad files are reported and skipped.",
                  ["policekb import ~/tai-lieu/", "policekb --home ~/kb import kh-245.pdf bai-01.html"])
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    _cluster_options(p)
     p.set_defaults(func=cmd_import)
 
 
@@ -121,7 +126,8 @@ def _reextract_parser(sub) -> None:
     p = _command(sub, "reextract", "run the current extractor again over every stored document",
                  "Run the current extractor again over every document of the knowledge base, replacing its facts "
                  "(after an upgrade of policekb's extraction rules). Then run `policekb index`.",
-                 ["policekb reextract && policekb index"])
+                 ["policekb reextract && policekb index", "policekb reextract --workers 4"])
+    _cluster_options(p)
     p.set_defaults(func=cmd_reextract)
 
 
@@ -196,10 +202,36 @@ def _demo_parser(sub) -> None:
     p.set_defaults(func=cmd_demo)
 
 
+def _cluster_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--workers", type=int, metavar="N", help="parse, OCR and extract on a local Dask cluster of "
+                       "N worker processes (needs dask[distributed])")
+    group.add_argument("--scheduler", metavar="ADDRESS", help="use the Dask cluster at ADDRESS "
+                       "(tcp://HOST:8786); files are read here and sent to the workers, which need policekb installed")
+
+
+def _runner(args):
+    """The runner --workers/--scheduler ask for, with its dashboard printed; None when neither was given."""
+    if not (getattr(args, "workers", None) or getattr(args, "scheduler", None)):
+        return None
+    try:
+        from policekb.runners import runner_for
+
+        runner = runner_for(args.workers, args.scheduler)
+    except ImportError:
+        raise CliError("--workers and --scheduler need Dask: pip install 'dask[distributed]'") from None
+    except OSError as exc:
+        raise CliError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
+    print(f"running on {runner.description}", file=sys.stderr, flush=True)
+    return runner
+
+
 def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=5000, help="port to listen on")
     p.add_argument("--threads", type=int, default=8, help="worker threads of the production server (waitress)")
+    p.add_argument("--processes", type=int, default=1, help="server processes sharing the port (POSIX): one per "
+                   "core lets the server use every core")
     p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (no access log)")
 
 
@@ -246,9 +278,14 @@ def _existing_store(home: Home):
 def cmd_import(args, home: Home) -> int:
     from policekb.pipeline import import_paths, sync_index
 
-    with _store(home) as store:
-        report = import_paths(store, args.paths, progress=progress)
-        index_state = sync_index(store, home.index, report.document_ids, progress=progress)
+    runner = _runner(args)
+    try:
+        with _store(home) as store:
+            report = import_paths(store, args.paths, progress=progress, runner=runner)
+            index_state = sync_index(store, home.index, report.document_ids, progress=progress)
+    finally:
+        if runner:
+            runner.close()
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
     print(f"imported {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
@@ -318,9 +355,14 @@ def cmd_reextract(args, home: Home) -> int:
         return 1
     from policekb.pipeline import sync_index
 
-    with store:
-        count = reextract(store, progress=progress)
-        state = sync_index(store, home.index, progress=progress)
+    runner = _runner(args)
+    try:
+        with store:
+            count = reextract(store, progress=progress, runner=runner)
+            state = sync_index(store, home.index, progress=progress)
+    finally:
+        if runner:
+            runner.close()
     print(f"re-extracted {count} documents{_index_note(state)}")
     return 0
 
@@ -380,9 +422,12 @@ def cmd_serve(args, home: Home) -> int:
     if getattr(args, "dev", False):
         run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
         return 0
-    from policekb.server import serve
+    from policekb.server import serve, serve_processes
 
-    serve(app, args.host, args.port, threads=args.threads)
+    if args.processes > 1 and hasattr(os, "fork"):
+        serve_processes(app, args.host, args.port, args.processes, threads=args.threads)
+    else:
+        serve(app, args.host, args.port, threads=args.threads)
     print("stopped", file=sys.stderr)
     return 0
 

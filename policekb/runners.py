@@ -62,7 +62,7 @@ class DaskRunner(LocalRunner):
         dask.config.set({"distributed.worker.daemon": False})
         self.cluster = None
         if address:
-            self.client = Client(address)
+            self.client = Client(address, timeout=15)
         else:
             self.cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
                                         dashboard_address=":0", silence_logs=40)

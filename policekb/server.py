@@ -46,13 +46,15 @@ class AccessLog:
             pass  # a closed log must not break serving
 
 
-def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = None, grace: float = 30) -> None:
+def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = None, grace: float = 30,
+          sockets: list | None = None) -> None:
     """Serve until SIGTERM or SIGINT; then stop listening and let the requests in flight finish
-    (for `grace` seconds at most)."""
+    (for `grace` seconds at most). sockets: already listening sockets to serve on instead."""
     from waitress import create_server
 
-    server = create_server(AccessLog(app, log or sys.stderr), host=host, port=port, threads=threads,
-                           ident="policekb", clear_untrusted_proxy_headers=True)
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    server = create_server(AccessLog(app, log or sys.stderr), threads=threads, ident="policekb",
+                           clear_untrusted_proxy_headers=True, **where)
     stopping = threading.Event()
     previous = {s: signal.signal(s, lambda signum, frame: stopping.set()) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -74,3 +76,75 @@ def _open_channels(server) -> bool:
     from waitress.channel import HTTPChannel
 
     return any(isinstance(channel, HTTPChannel) for channel in server._map.values())
+
+
+def serve_processes(app, host: str, port: int, processes: int, threads: int = 8, log: IO[str] | None = None,
+                    grace: float = 30) -> None:
+    """Serve with `processes` forked processes sharing one listening socket (POSIX): Python runs one
+    thread at a time per process, so this is how a server uses more than one core. A process that
+    dies is replaced; SIGTERM or SIGINT stops them all gracefully."""
+    import os
+    import socket
+
+    listener = socket.create_server((host, port), reuse_port=False, backlog=1024)
+    children: dict[int, int] = {}
+    stopping = threading.Event()
+
+    def start_child() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child serves until told to stop, then leaves without running the parent's cleanup
+            code = 0
+            try:
+                serve(app, host, port, threads=threads, log=log, grace=grace, sockets=[listener])
+            except BaseException:  # noqa: BLE001 - reported, and the parent starts another
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = pid
+
+    previous = {s: signal.signal(s, lambda signum, frame: stopping.set()) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for _ in range(processes):
+            start_child()
+        while not stopping.is_set():
+            pid = _reaped()
+            if pid in children:
+                children.pop(pid)
+                if not stopping.is_set():
+                    print(f"policekb: server process {pid} ended; starting another", file=sys.stderr)
+                    start_child()
+            stopping.wait(0.5)
+    finally:
+        for pid in children:
+            _signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace + 5
+        while children and time.monotonic() < deadline:
+            children.pop(_reaped(), None)
+            time.sleep(0.05)
+        for pid in children:
+            _signal(pid, signal.SIGKILL)
+        listener.close()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _reaped() -> int:
+    import os
+
+    try:
+        pid, _ = os.waitpid(-1, os.WNOHANG)
+        return pid
+    except ChildProcessError:
+        return 0
+
+
+def _signal(pid: int, signum) -> None:
+    import os
+
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass

@@ -85,3 +85,17 @@ def test_reextract_on_workers_gives_the_same_facts(tmp_path, files, runner):
 def test_the_runner_reports_its_workers_and_dashboard(runner):
     assert "2 workers" in runner.description
     assert runner.dashboard.startswith("http")
+
+
+def test_import_command_with_workers_prints_the_cluster_and_stores_every_good_file(tmp_path, files, capsys):
+    from policekb.cli import main
+
+    home = tmp_path / "home"
+    code = main(["--home", str(home), "import", "--workers", "2", str(files)])
+    out, err = capsys.readouterr()
+    assert code == 1  # two files failed, and said so
+    assert "running on Dask, 2 workers, dashboard http" in err
+    assert "imported 16 new" in out and "2 failed" in out
+    assert "hong.pdf" in err and "rong.txt" in err
+    with Store(home / "policekb.sqlite3") as store:
+        assert store.count_documents() == 16

@@ -55,3 +55,46 @@ def test_dev_server_only_when_asked(home):
     args = build_parser().parse_args(["serve", "--dev"])
     assert args.dev and args.threads == 8
     assert not build_parser().parse_args(["serve"]).dev
+
+
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or not __import__("os").path.exists("/proc/self/task"),
+                    reason="--processes forks (POSIX) and this test reads /proc")
+def test_several_server_processes_share_the_port_replace_a_dead_one_and_all_stop_on_sigterm(home):
+    import os
+    import time
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "policekb.cli", "--home", str(home), "serve", "--port", str(port),
+                               "--processes", "2", "--threads", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        assert "Camera an ninh" in wait_for(f"http://127.0.0.1:{port}/?q=camera").decode()
+        workers = _children(server.pid)
+        assert len(workers) == 2
+        os.kill(next(iter(workers)), signal.SIGKILL)  # a worker dies: another takes its place
+        deadline = time.time() + 20
+        while time.time() < deadline and (len(_children(server.pid)) != 2 or _children(server.pid) == workers):
+            time.sleep(0.2)
+        replaced = _children(server.pid)
+        assert len(replaced) == 2 and replaced != workers
+        for _ in range(6):
+            assert "Camera an ninh" in wait_for(f"http://127.0.0.1:{port}/?q=camera").decode()
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=40)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0
+    assert "starting another" in err and "Traceback" not in err
+    assert err.count('GET /?q=camera HTTP/1.1" 200') >= 7
+    for pid in replaced:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
