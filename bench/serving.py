@@ -5,11 +5,13 @@ Builds the demo knowledge base (`policekb demo --no-serve`) in a temporary home,
 one keep-alive connection) request a page for a fixed time.
 
 Run: .venv/bin/python bench/serving.py [--clients 8] [--seconds 10] [--path '/?q=camera'] [--threads 8]
+     [--processes N (default: one per core)]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import socket
 import subprocess
@@ -28,9 +30,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(home: Path, port: int, threads: int, processes: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "policekb.cli", "--home", str(home), "serve", "--port", str(port),
-               "--threads", str(threads)]
+               "--threads", str(threads), "--processes", str(processes)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -87,14 +89,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--path", default="/?q=camera")
-    parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument("--threads", type=int, default=8, help="the server's threads per process")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="server processes")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="policekb-serve-"))
     try:
         subprocess.run([sys.executable, "-m", "policekb.cli", "--home", str(home), "demo", "--no-serve"],
                        check=True, capture_output=True)
         port = free_port()
-        server = start_server(home, port, args.threads)
+        server = start_server(home, port, args.threads, args.processes)
         try:
             latencies, errors, elapsed = load(port, args.path, args.clients, args.seconds)
         finally:
@@ -102,7 +105,8 @@ def main() -> int:
             server.wait(timeout=30)
         rps = len(latencies) / elapsed
         p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-        print(f"GET {args.path}: {args.clients} clients for {elapsed:.0f} s, server threads {args.threads}")
+        print(f"GET {args.path}: {args.clients} clients for {elapsed:.0f} s, server: {args.processes} processes "
+              f"x {args.threads} threads (the clients run on the same machine)")
         print(f"  {rps:.0f} requests/s (target >= {TARGET_RPS}), p50 {p50:.1f} ms, p95 {p95:.1f} ms "
               f"(target <= {TARGET_P95_MS}), errors {len(errors)}")
     finally:
