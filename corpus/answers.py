@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from corpus.exports import STATUS_LABELS
-from corpus.store import Store
+from corpus.store import ID_LIST, Store
 from nlp.normalize import fold
 
 FILTERS = ("province", "year", "from", "to")
@@ -69,12 +69,12 @@ def replication_rows(store: Store, model_ids: list[str] | None = None, include_a
     """Rows as replication.md section 4 prints them; only latest achieved rows unless include_all."""
     where, args = [], []
     if model_ids is not None:
-        where.append("model_id IN (SELECT value FROM json_each(?))")
+        where.append("model_id IN (SELECT value FROM json_each(?))")  # one JSON parameter, however many
         args.append(json.dumps(model_ids))
     if not include_all:
         where.append("status = 'achieved'")
     sql = "SELECT * FROM replication" + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY model, province IS NULL, province, partial, scope, unit"
+    sql += " ORDER BY model, province IS NULL, province, partial, scope NULLS FIRST, unit"
     rows = [_replication_row(dict(r)) for r in store.conn.execute(sql, args)]
     return [r for r in rows if _passes(r, filters or {})]
 
@@ -126,7 +126,7 @@ def fact_rows(store: Store, document_ids: list[int] | None = None, model_ids: li
     The whole sentence, the place where known, and the source as a URL or file name."""
     where, args = "", []
     if document_ids is not None:
-        where = "WHERE d.id IN (SELECT value FROM json_each(?))"
+        where = f"WHERE d.id IN ({ID_LIST})"
         args = [json.dumps(list(document_ids))]
     sentence = "substr(d.text, x.sentence_start + 1, x.sentence_end - x.sentence_start)"
     sql = (
@@ -138,7 +138,7 @@ def fact_rows(store: Store, document_ids: list[int] | None = None, model_ids: li
         f"d.source, x.start_offset FROM figures x JOIN documents d ON d.id = x.document_id {where} "
         "AND NOT EXISTS (SELECT 1 FROM model_counts c WHERE c.document_id = x.document_id "
         "AND c.start_offset = x.start_offset AND c.value = x.value) "
-        "ORDER BY document_id, start_offset, fact DESC")
+        "ORDER BY document_id, start_offset NULLS FIRST, fact DESC")
     if not where:
         sql = sql.replace(" AND NOT EXISTS", " WHERE NOT EXISTS")
     for row in store.conn.execute(sql, args * 2):

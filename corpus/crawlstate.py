@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ingest.document import content_hash
 
 REVISITED_KINDS = ("listing", "sitemap", "feed")
+FETCH_COLUMNS = "source, kind, status, http_status, content_hash, media_type, etag, last_modified, fetched_at, error, document_id"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,10 @@ class CrawlState:
 
     def _queue(self, url: str, source: str, kind: str, depth: int, round_: int, requeue: bool) -> bool:
         row = self.conn.execute("SELECT state, round FROM crawl_frontier WHERE url = ?", (url,)).fetchone()
-        if row is None:
-            self.conn.execute("INSERT INTO crawl_frontier(url, source, kind, depth, round, state, added_at) "
-                              "VALUES (?, ?, ?, ?, ?, 'queued', ?)", (url, source, kind, depth, round_, _now()))
-            return True
+        if row is None:  # another writer may queue the same URL meanwhile: the first one wins
+            return self.conn.execute("INSERT INTO crawl_frontier(url, source, kind, depth, round, state, added_at) "
+                                     "VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING",
+                                     (url, source, kind, depth, round_, _now())).rowcount == 1
         if requeue and row["state"] != "queued" and row["round"] < round_:
             self.conn.execute("UPDATE crawl_frontier SET state='queued', round=?, depth=? WHERE url=?",
                               (round_, depth, url))
@@ -98,8 +99,8 @@ class CrawlState:
         """Write the fetch record and close the frontier entry in one transaction."""
         with self.conn:
             self.conn.execute(
-                "INSERT OR REPLACE INTO crawl_fetches(url, source, kind, status, http_status, content_hash, "
-                "media_type, etag, last_modified, fetched_at, error, document_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO crawl_fetches(url, {FETCH_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(url) "
+                "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in FETCH_COLUMNS.split(", ")),
                 (record.url, record.source, record.kind, record.status, record.http_status, record.content_hash,
                  record.media_type, record.etag, record.last_modified, _now(), record.error, record.document_id))
             self.conn.execute("UPDATE crawl_frontier SET state = ? WHERE url = ?", (frontier_state, record.url))
@@ -117,7 +118,7 @@ class CrawlState:
         args: tuple = kinds
         if source is not None:
             sql, args = sql + " AND source = ?", kinds + (source,)
-        return [FetchRecord(*row) for row in self.conn.execute(sql + " ORDER BY rowid", args)]
+        return [FetchRecord(*row) for row in self.conn.execute(sql + " ORDER BY fetched_at, url", args)]
 
     def update_outcome(self, url: str, status: str, error: str | None, document_id: int | None) -> None:
         with self.conn:
@@ -134,8 +135,8 @@ class CrawlState:
         """Keep the fetched bytes by hash before any parsing, so a better parser can re-run offline."""
         digest = content_hash(data)
         with self.conn:
-            self.conn.execute("INSERT OR IGNORE INTO blobs(hash, media_type, size, content, added_at) "
-                              "VALUES (?, ?, ?, ?, ?)", (digest, media_type, len(data), data, _now()))
+            self.conn.execute("INSERT INTO blobs(hash, media_type, size, content, added_at) "
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", (digest, media_type, len(data), data, _now()))
         return digest
 
     def blob(self, digest: str) -> bytes:

@@ -3,12 +3,14 @@ table. Rebuilt from the stored facts whenever they changed (import, crawl, reext
 pages and exports only read them."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
+from itertools import groupby
 
 from corpus import replication
 from corpus.model_groups import group_models
-from corpus.store import Store, _now
+from corpus.store import Store
 from corpus.replication import fold
 
 
@@ -18,13 +20,21 @@ def is_stale(store: Store) -> bool:
 
 
 def rebuild(store: Store) -> int:
-    """Recompute every derived table in one transaction; returns the number of replication rows."""
+    """Recompute every derived table in one transaction; returns the number of replication rows.
+
+    Writers bump derived_state.dirty; a rebuild subtracts the count it saw before reading the facts,
+    so writes during a rebuild leave the tables stale. Of two rebuilds at once (two processes),
+    the one that finds the other committed since it began leaves the other's tables in place."""
+    seen, built_at = _state(store)
     groups = group_models(store.model_variants(), store.model_document_ids())
     group_of = {key: g for g in groups for key in g.keys}
     clusters = copy_clusters(store)
     facts = list(_facts(store, group_of, clusters))
     rows = replication.build(facts)
     with store.conn:
+        store.write_lock("derived")  # one rebuild at a time: two would insert the same keys
+        if _state(store)[1] != built_at:
+            return store.conn.execute("SELECT count(*) FROM replication").fetchone()[0]
         store.conn.execute("DELETE FROM model_groups")
         store.conn.executemany("INSERT INTO model_groups VALUES (?, ?, ?)",
                                [(key, g.id, g.name) for key, g in group_of.items()])
@@ -38,8 +48,20 @@ def rebuild(store: Store) -> int:
         store.conn.execute("DELETE FROM model_summaries")
         store.conn.executemany("INSERT INTO model_summaries VALUES (?,?,?,?,?,?,?,?,?)",
                                _summaries(store, groups, rows, clusters))
-        store.conn.execute("INSERT OR REPLACE INTO derived_state VALUES ('replication', 0, ?)", (_now(),))
+        store.conn.execute("INSERT INTO derived_state VALUES ('replication', 0, ?) ON CONFLICT(name) DO UPDATE SET "
+                           "dirty = CASE WHEN derived_state.dirty > ? THEN derived_state.dirty - ? ELSE 0 END, "
+                           "built_at = excluded.built_at", (_timestamp(), seen, seen))
     return len(rows)
+
+
+def _state(store: Store) -> tuple[int, str | None]:
+    row = store.conn.execute("SELECT dirty, built_at FROM derived_state WHERE name = 'replication'").fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def _timestamp() -> str:
+    """When a rebuild committed, to the microsecond: it tells rebuilds apart."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def rebuild_if_stale(store: Store) -> bool:
@@ -66,8 +88,11 @@ def copy_clusters(store: Store) -> dict[int, int]:
 
     for a, b in store.conn.execute("SELECT document_id, other_id FROM near_duplicates"):
         union(a, b)
-    for (ids,) in store.conn.execute("SELECT group_concat(id) FROM documents GROUP BY content_hash HAVING count(*) > 1"):
-        first, *rest = map(int, ids.split(","))
+    same_content = store.conn.execute(
+        "SELECT content_hash, id FROM documents WHERE content_hash IN "
+        "(SELECT content_hash FROM documents GROUP BY content_hash HAVING count(*) > 1) ORDER BY content_hash, id")
+    for _, rows in groupby(same_content, key=lambda row: row[0]):
+        first, *rest = (row[1] for row in rows)
         for other in rest:
             union(first, other)
     return {doc_id: find(doc_id) for (doc_id,) in store.conn.execute("SELECT id FROM documents")}

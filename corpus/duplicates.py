@@ -1,7 +1,11 @@
 """Near-duplicate links between stored documents (MinHash signatures from ingest.dedup).
 
 Each repost stays a document of its own; it is linked both ways to the documents
-whose text it repeats, so counts can be de-duplicated downstream."""
+whose text it repeats, so counts can be de-duplicated downstream.
+
+Several writers (two crawls and an import) may record at once: each reads, under the store's
+write lock, the signatures the others stored since it last looked (by their sequence number),
+compares, and writes its own before the lock is released, so no pair goes unseen by both."""
 from __future__ import annotations
 
 import json
@@ -15,26 +19,38 @@ class DuplicateLinks:
         self.store = store
         self.threshold = threshold
         self._index: NearDuplicateIndex | None = None
+        self._seq = 0  # the highest sequence number of a stored signature read into the index
 
     def _loaded(self) -> NearDuplicateIndex:
+        """The index with every stored signature, those stored by other writers since the last call included."""
         if self._index is None:
             self._index = NearDuplicateIndex(self.threshold)
-            for doc_id, sig in self.store.conn.execute("SELECT document_id, signature FROM document_signatures"):
+            rows = self.store.conn.execute("SELECT document_id, signature, seq FROM document_signatures")
+        else:
+            rows = self.store.conn.execute("SELECT document_id, signature, seq FROM document_signatures "
+                                           "WHERE seq > ? ORDER BY seq", (self._seq,))
+        for doc_id, sig, seq in rows:
+            if doc_id not in self._index.signatures:  # not one this object added itself
                 self._index.add(doc_id, tuple(json.loads(sig)))
+            self._seq = max(self._seq, seq or 0)
         return self._index
 
     def record(self, document_id: int, text: str) -> list[tuple[int, float]]:
         """Store the document's signature and its links; returns the documents it repeats."""
         sig = signature(text)
-        index = self._loaded()
-        matches = [(other, score) for other, score in index.find(sig) if other != document_id]
         with self.store.conn:
+            self.store.write_lock("near_duplicates")
+            index = self._loaded()
+            matches = [(other, score) for other, score in index.find(sig) if other != document_id]
             self.store.conn.execute("DELETE FROM near_duplicates WHERE document_id = ? OR other_id = ?",
                                     (document_id, document_id))
-            self.store.conn.execute("INSERT OR REPLACE INTO document_signatures VALUES (?, ?)",
-                                    (document_id, json.dumps(sig)))
+            self.store.conn.execute(
+                "INSERT INTO document_signatures(document_id, signature, seq) VALUES (?, ?, "
+                "(SELECT coalesce(max(seq), 0) + 1 FROM document_signatures)) ON CONFLICT(document_id) "
+                "DO UPDATE SET signature = excluded.signature, seq = excluded.seq", (document_id, json.dumps(sig)))
             for other, score in matches:
-                self.store.conn.executemany("INSERT OR REPLACE INTO near_duplicates VALUES (?, ?, ?)",
+                self.store.conn.executemany("INSERT INTO near_duplicates VALUES (?, ?, ?) ON CONFLICT(document_id, "
+                                            "other_id) DO UPDATE SET similarity = excluded.similarity",
                                             [(document_id, other, score), (other, document_id, score)])
         index.add(document_id, sig)
         return matches

@@ -1,7 +1,9 @@
-"""Schema migrations, applied in order; PRAGMA user_version records the last one."""
+"""Schema migrations, applied in order; PRAGMA user_version (SQLite) or the schema_version table
+(PostgreSQL) records the last one. Scripts are written in SQLite's types; corpus.pg.ddl gives
+PostgreSQL's. A migration that is a function gets the connection and may ask its dialect."""
 from __future__ import annotations
 
-import sqlite3
+from corpus.backend import POSTGRESQL, dialect
 
 _PROVENANCE = """
     start_offset INTEGER, end_offset INTEGER, sentence_start INTEGER, sentence_end INTEGER,
@@ -132,7 +134,7 @@ MIGRATIONS: list = [
 ]
 
 
-def _recompute_signatures(conn: sqlite3.Connection) -> None:
+def _recompute_signatures(conn) -> None:
     """6: near-duplicate signatures of the vectorised MinHash replace the pure-Python ones, so new
     documents compare against signatures of the same kind (the links already found stay)."""
     import json
@@ -146,19 +148,59 @@ def _recompute_signatures(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS.append(_recompute_signatures)
-def _add_warnings(conn: sqlite3.Connection) -> None:
+
+
+def _add_warnings(conn) -> None:
     """7: what reading a document had to repair, kept with it."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
-    if "warnings" not in columns:
-        conn.execute("ALTER TABLE documents ADD COLUMN warnings TEXT")
+    if "warnings" not in columns(conn, "documents"):
+        conn.execute(typed(conn, "ALTER TABLE documents ADD COLUMN warnings TEXT"))
 
 
 MIGRATIONS.append(_add_warnings)
+# 8: extraction jobs. A re-extraction queues the documents; workers claim batches (on PostgreSQL
+# with FOR UPDATE SKIP LOCKED), and a claim older than its lease is taken over (a worker died).
+MIGRATIONS.append("""
+    CREATE TABLE IF NOT EXISTS extraction_jobs (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        worker TEXT, claimed_at TEXT
+    );
+    """)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+
+def _order_signatures(conn) -> None:
+    """9: signatures numbered in the order they were written, so a writer reads only those that
+    other writers (a second crawl, an import) stored since it last looked."""
+    if "seq" not in columns(conn, "document_signatures"):
+        conn.execute("ALTER TABLE document_signatures ADD COLUMN seq INTEGER")
+    conn.execute("CREATE INDEX IF NOT EXISTS document_signatures_seq ON document_signatures(seq)")
+
+
+MIGRATIONS.append(_order_signatures)
+
+
+def typed(conn, sql: str) -> str:
+    """Schema SQL in the connection's types (written in SQLite's)."""
+    if dialect(conn) == POSTGRESQL:
+        from corpus.pg import ddl
+
+        return ddl(sql)
+    return sql
+
+
+def columns(conn, table: str) -> set[str]:
+    if dialect(conn) == POSTGRESQL:
+        return {row[0] for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ?", (table,))}
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def migrate(conn) -> int:
     """Apply the migrations the database has not seen; returns the new version. A migration is an
     SQL script or a function of the connection; each runs in its own transaction."""
+    if dialect(conn) == POSTGRESQL:
+        return _migrate_postgresql(conn)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         if callable(step):
@@ -168,4 +210,29 @@ def migrate(conn: sqlite3.Connection) -> int:
         else:
             with conn:
                 conn.executescript("BEGIN;" + step + f"PRAGMA user_version = {number};COMMIT;")
+    return len(MIGRATIONS)
+
+
+def version(conn) -> int:
+    if dialect(conn) == POSTGRESQL:
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return row[0] or 0
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _migrate_postgresql(conn) -> int:
+    """As on SQLite, each step in a transaction (PostgreSQL's DDL is transactional). Processes
+    opening a new database at once wait on an advisory lock: one migrates, the others see it done."""
+    from corpus.pg import MIGRATION_LOCK
+
+    conn.execute("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = version(conn)
+        for number, step in enumerate(MIGRATIONS[current:], start=current + 1):
+            with conn:
+                step(conn) if callable(step) else conn.executescript(typed(conn, step))
+                conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
     return len(MIGRATIONS)

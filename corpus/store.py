@@ -1,4 +1,5 @@
-"""The store API: the only code that reads or writes the SQLite file."""
+"""The store API: the only code that reads or writes the knowledge base (a SQLite file, or a
+PostgreSQL database; corpus.backend opens either)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,17 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from corpus import backend
 from corpus.schema import migrate
 from nlp.normalize import match_key, number_key
 
 FACT_TABLES = ("doc_refs", "models", "model_counts", "figures", "places")
+DOCUMENT_COLUMNS = ("content_hash, media_type, kind, title, published, issuer, number, number_key, text, author, "
+                    "warnings")  # the fields _document_fields gives, in its order
+
+
+# The ids of one JSON array parameter: a search may select more ids than SQLite allows parameters.
+ID_LIST = "SELECT CAST(value AS BIGINT) FROM json_each(?)"
 
 
 class NotFound(LookupError):
@@ -30,22 +38,40 @@ def _span(item: dict) -> tuple:
 
 
 class Store:
-    """Store(path) opens (and migrates) the knowledge base; readonly=True for searching."""
+    """Store(target) opens (and migrates) the knowledge base: a SQLite file's path, or a
+    postgresql:// URL; readonly=True for searching."""
 
-    def __init__(self, path: str | Path, readonly: bool = False):
-        self.path = Path(path)
-        if readonly:
-            if not self.path.exists():
-                raise NotFound(f"no knowledge base at {self.path}")
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+    def __init__(self, target: str | Path, readonly: bool = False):
+        self.target = target
+        self.path = None if backend.is_url(target) else Path(target)  # the SQLite file, if it is one
+        try:
+            self.conn = backend.connect(target, readonly)
+        except FileNotFoundError:
+            raise NotFound(f"no knowledge base at {target}") from None
+        self.dialect = backend.dialect(self.conn)
+        if self.dialect == backend.SQLITE:
+            if not readonly:
+                migrate(self.conn)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        elif readonly:
+            self._require_schema()
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; commits no longer wait on fsync
             migrate(self.conn)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _require_schema(self) -> None:
+        if not self.conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()[0]:
+            self.close()
+            raise NotFound(f"no knowledge base at {backend.label(self.target)}")
+
+    def write_lock(self, name: str) -> None:
+        """Called first in a `with store.conn:` block: what the block reads, no other writer changes
+        before it commits. SQLite: the database's write lock (BEGIN IMMEDIATE); PostgreSQL: an
+        advisory lock of that name, held until the transaction ends."""
+        if self.dialect == backend.POSTGRESQL:
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"policekb:{name}",))
+        elif not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
 
     def close(self) -> None:
         self.conn.close()
@@ -70,20 +96,14 @@ class Store:
         fields = _document_fields(document, extraction)
         with self.conn:
             self.conn.execute(
-                "INSERT OR IGNORE INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?)",
-                (document.content_hash, document.media_type, len(raw), raw, now))
-            row = self.conn.execute("SELECT id FROM documents WHERE source = ?", (document.source,)).fetchone()
-            if row:
-                doc_id = row["id"]
-                self.conn.execute(
-                    "UPDATE documents SET content_hash=?, media_type=?, kind=?, title=?, published=?, issuer=?, "
-                    "number=?, number_key=?, text=?, author=?, warnings=?, updated_at=? WHERE id=?",
-                    (*fields, now, doc_id))
-            else:
-                doc_id = self.conn.execute(
-                    "INSERT INTO documents(content_hash, media_type, kind, title, published, issuer, number, "
-                    "number_key, text, author, warnings, updated_at, source, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*fields, now, document.source, now)).lastrowid
+                "INSERT INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING", (document.content_hash, document.media_type, len(raw), raw, now))
+            # One upsert: two writers saving the same source at once both end on the one row.
+            doc_id = self.conn.execute(
+                f"INSERT INTO documents({DOCUMENT_COLUMNS}, updated_at, source, imported_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in (*DOCUMENT_COLUMNS.split(", "), "updated_at"))
+                + " RETURNING id", (*fields, now, document.source, now)).fetchall()[0][0]
             if extraction is not None:
                 self._write_facts(doc_id, extraction)
         return doc_id
@@ -99,6 +119,43 @@ class Store:
                                   "issuer = coalesce(?, issuer) WHERE id = ?",
                                   (number, number_key(number) if number else None, extraction.get("issuer"), document_id))
             self._write_facts(document_id, extraction)
+
+    # --- extraction jobs -----------------------------------------------------
+    def queue_extraction(self, version: str | None = None) -> int:
+        """Queue for extraction the documents that `version` has not extracted (every document when
+        None); returns how many jobs are queued. A job already queued keeps its claim."""
+        where, args = ("true", ()) if version is None else ("extractor_version IS NULL OR extractor_version <> ?",
+                                                             (version,))
+        with self.conn:  # (SQLite parses ON CONFLICT after INSERT … SELECT only when the SELECT has a WHERE)
+            self.conn.execute(f"INSERT INTO extraction_jobs(document_id) SELECT id FROM documents WHERE {where} "
+                              "ON CONFLICT DO NOTHING", args)
+        return self.conn.execute("SELECT count(*) FROM extraction_jobs").fetchone()[0]
+
+    def claim_extraction_jobs(self, n: int, worker: str, lease: float = 3600.0) -> list[dict]:
+        """Claim up to n queued documents for `worker`: none that another worker holds, unless its
+        claim is older than `lease` seconds (that worker died). Returns the documents (id, source,
+        text, media_type, content_hash); replace_facts ends a document's job."""
+        now = dt.datetime.now(dt.timezone.utc)
+        expired = (now - dt.timedelta(seconds=lease)).isoformat(timespec="microseconds")
+        pick = "SELECT document_id FROM extraction_jobs WHERE claimed_at IS NULL OR claimed_at < ? ORDER BY document_id LIMIT ?"
+        if self.dialect == backend.POSTGRESQL:
+            pick += " FOR UPDATE SKIP LOCKED"  # claimers at the same time pass over each other's rows
+        with self.conn:
+            if self.dialect == backend.SQLITE:
+                self.write_lock("extraction_jobs")  # take the write lock before reading the queue
+            ids = [row[0] for row in self.conn.execute(
+                f"UPDATE extraction_jobs SET worker = ?, claimed_at = ? WHERE document_id IN ({pick}) "
+                "RETURNING document_id", (worker, now.isoformat(timespec="microseconds"), expired, n)).fetchall()]
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT id, source, text, media_type, content_hash FROM documents WHERE id IN "
+                                 f"({ID_LIST}) ORDER BY id", (json.dumps(ids),))
+        return [dict(row) for row in rows]
+
+    def extraction_jobs(self, worker: str, batch: int = 50, lease: float = 3600.0) -> Iterator[dict]:
+        """Claim and yield queued documents, batch by batch, until none is left to claim."""
+        while jobs := self.claim_extraction_jobs(batch, worker, lease):
+            yield from jobs
 
     def _write_facts(self, doc_id: int, ex: dict) -> None:
         version = ex.get("extractor_version", "unknown")
@@ -131,7 +188,9 @@ class Store:
                 f"INSERT INTO {table}({cols}) VALUES ({marks})",
                 [(*row, doc_id, *_span(item), version) for row, item in zip(rows[table], items)])
         self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?", (version, _now(), doc_id))
-        self.conn.execute("UPDATE derived_state SET dirty = 1 WHERE name = 'replication'")
+        self.conn.execute("DELETE FROM extraction_jobs WHERE document_id = ?", (doc_id,))  # its job is done
+        # A count, not a flag: a rebuild subtracts what it saw, so a write during the rebuild keeps it stale.
+        self.conn.execute("UPDATE derived_state SET dirty = dirty + 1 WHERE name = 'replication'")
 
     def get_document(self, document_id: int) -> dict:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -140,8 +199,17 @@ class Store:
         return dict(row)
 
     def documents(self) -> Iterator[dict]:
-        for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
-            yield dict(row)
+        if self.dialect == backend.SQLITE:
+            for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
+                yield dict(row)
+            return
+        # PostgreSQL's client cursor holds a whole result: page by id, so the texts of millions of
+        # documents never sit in memory at once (and the caller may query between rows).
+        last = 0
+        while rows := self.conn.execute("SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 500",
+                                        (last,)).fetchall():
+            yield from (dict(row) for row in rows)
+            last = rows[-1]["id"]
 
     def document_versions(self) -> dict[int, str]:
         """Each document's version: when it and its facts were last written (what the index holds)."""
@@ -149,6 +217,8 @@ class Store:
                 self.conn.execute("SELECT id, updated_at, extracted_at FROM documents")}
 
     def integrity_problems(self) -> list[str]:
+        if self.dialect == backend.POSTGRESQL:
+            return []  # the server keeps its own files consistent; there is no integrity_check to ask
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         return [] if rows == ["ok"] else rows
 
@@ -156,7 +226,7 @@ class Store:
         """Raw content no document and no crawl record refers to (left by a crash or a deletion)."""
         return [r[0] for r in self.conn.execute(
             "SELECT hash FROM blobs WHERE hash NOT IN (SELECT content_hash FROM documents) "
-            "AND hash NOT IN (SELECT content_hash FROM crawl_fetches WHERE content_hash IS NOT NULL)")]
+            "AND hash NOT IN (SELECT content_hash FROM crawl_fetches WHERE content_hash IS NOT NULL) ORDER BY hash")]
 
     def delete_blobs(self, hashes: list[str]) -> None:
         with self.conn:
@@ -174,7 +244,7 @@ class Store:
     def facts(self, document_id: int) -> dict[str, list[dict]]:
         out = {}
         for table in FACT_TABLES:
-            rows = self.conn.execute(f"SELECT * FROM {table} WHERE document_id = ? ORDER BY start_offset, id",
+            rows = self.conn.execute(f"SELECT * FROM {table} WHERE document_id = ? ORDER BY start_offset NULLS FIRST, id",
                                      (document_id,))
             out[table] = [_decode_json(dict(r)) for r in rows]
         return out
@@ -183,8 +253,8 @@ class Store:
     def citing(self, number_key: str, exclude: int | None = None) -> list[dict]:
         rows = self.conn.execute(
             "SELECT DISTINCT d.id, d.title, d.kind, d.published, d.source FROM doc_refs r "
-            "JOIN documents d ON d.id = r.document_id WHERE r.number_key = ? AND r.is_own = 0 AND d.id IS NOT ? "
-            "ORDER BY d.published DESC", (number_key, exclude))
+            "JOIN documents d ON d.id = r.document_id WHERE r.number_key = ? AND r.is_own = 0 AND d.id <> ? "
+            "ORDER BY d.published DESC NULLS LAST", (number_key, 0 if exclude is None else exclude))  # ids start at 1
         return [dict(r) for r in rows]
 
     def document_by_number(self, number_key: str) -> dict | None:
@@ -221,7 +291,7 @@ class Store:
             "SELECT c.id, c.document_id, c.model, c.model_key, c.value, c.unit, c.place, c.text, c.start_offset, "
             "c.end_offset, d.title, d.published, d.source, d.kind FROM model_counts c "
             f"JOIN documents d ON d.id = c.document_id WHERE c.model_key IN ({marks}) "
-            "ORDER BY d.published, c.document_id, c.start_offset", tuple(model_keys))
+            "ORDER BY d.published NULLS FIRST, c.document_id, c.start_offset NULLS FIRST", tuple(model_keys))
         return [dict(r) for r in rows]
 
     def model_documents(self, model_keys: list[str]) -> list[dict]:
@@ -229,7 +299,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT DISTINCT d.id, d.title, d.published, d.kind, d.source FROM documents d WHERE d.id IN ("
             f"SELECT document_id FROM models WHERE model_key IN ({marks}) UNION "
-            f"SELECT document_id FROM model_counts WHERE model_key IN ({marks})) ORDER BY d.published DESC, d.id",
+            f"SELECT document_id FROM model_counts WHERE model_key IN ({marks})) ORDER BY d.published DESC NULLS LAST, d.id",
             tuple(model_keys) * 2)
         return [dict(r) for r in rows]
 
@@ -239,7 +309,7 @@ class Store:
             return []
         rows = self.conn.execute(
             "SELECT document_id, name, level, province, district, lat, lon FROM places "
-            "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start_offset",
+            f"WHERE document_id IN ({ID_LIST}) ORDER BY document_id, start_offset NULLS FIRST",
             (json.dumps(list(document_ids)),))
         return [dict(r) for r in rows]
 
@@ -248,14 +318,14 @@ class Store:
         where, args = "", ()
         if document_ids is not None:
             # One JSON parameter: a search may select more ids than SQLite allows parameters.
-            where, args = "WHERE d.id IN (SELECT value FROM json_each(?))", (json.dumps(list(document_ids)),)
+            where, args = f"WHERE d.id IN ({ID_LIST})", (json.dumps(list(document_ids)),)
         sql = (
             "SELECT 'figure' AS fact, NULL AS model, f.value, f.unit, NULL AS place, f.text, d.id AS document_id, "
             "d.title, d.published, d.source, f.start_offset FROM figures f JOIN documents d ON d.id = f.document_id "
             f"{where} UNION ALL "
             "SELECT 'model_count', c.model, c.value, c.unit, c.place, c.text, d.id, d.title, d.published, d.source, "
             f"c.start_offset FROM model_counts c JOIN documents d ON d.id = c.document_id {where} "
-            "ORDER BY document_id, start_offset")
+            "ORDER BY document_id, start_offset NULLS FIRST, fact")  # ties: the figure first, on both
         for row in self.conn.execute(sql, args + args):
             yield dict(row)
 

@@ -1,12 +1,12 @@
 """The data behind the search and document pages, shared by the HTML, JSON and CSV views."""
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import asdict
 
 from flask import request
 
 from corpus import NotFound
+from corpus.backend import operational_errors
 from corpus.answers import display_source
 from search_app.db import get_engine, get_store
 from search_app.engine import FILTERS, IndexBuilding, IndexMissing
@@ -90,7 +90,7 @@ def _duplicates(store, document_id: int) -> list[dict]:
 
     try:
         return DuplicateLinks(store).links(document_id)
-    except sqlite3.OperationalError:  # a knowledge base from before near-duplicate links
+    except operational_errors():  # a knowledge base from before near-duplicate links
         return []
 
 

@@ -3,9 +3,19 @@ import sqlite3
 import pytest
 
 from corpus import NotFound, Store
+from corpus.backend import integrity_errors
 from ingest import read_path
 from nlp import extract
 from policekb.pipeline import import_paths, reextract
+from tests.pgserver import shared_server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The tests of the store API run on both backends (PostgreSQL: tests/pgserver.py)."""
+    target = tmp_path / "kb.sqlite3" if request.param == "sqlite" else shared_server().create_database()
+    with Store(target) as s:
+        yield s
 
 
 def test_round_trip_keeps_document_raw_bytes_and_facts(store, corpus_dir):
@@ -45,7 +55,7 @@ def test_replace_facts_is_atomic(store, corpus_dir):
     doc_id = import_paths(store, [corpus_dir / "camera-cam-lo.txt"]).document_ids[0]
     before = store.facts(doc_id)
     broken = {"extractor_version": "x", "figures": [{"value": None, "unit": "hộ"}]}  # NOT NULL violation
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         store.replace_facts(doc_id, broken)
     assert store.facts(doc_id) == before
 
