@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    home = resolve_home(args.home)
+    try:
+        home = resolve_home(args.home, args.database)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         code = args.func(args, home) or 0
         sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
@@ -73,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  policekb demo\n  policekb --home ~/kb import ~/tai-lieu/\n  policekb --home ~/kb serve")
     parser.add_argument("--home", help="folder holding the SQLite file and the index (default: $POLICEKB_HOME or "
                         "a per-user data folder)")
+    parser.add_argument("--database", metavar="URL", help="a PostgreSQL knowledge base shared by several machines "
+                        "(postgresql://user@host/db; default: $POLICEKB_DATABASE, else the SQLite file in --home); "
+                        "the search index stays in --home")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for add in (_import_parser, _crawl_parser, _extract_parser, _reextract_parser, _index_parser, _check_parser,
                 _serve_parser, _replication_parser, _export_parser, _demo_parser):
@@ -268,8 +275,8 @@ def _store(home: Home):
 def _existing_store(home: Home):
     """The knowledge base, or None (said on stderr) when the home has none: commands that only
     read it must not leave an empty one behind."""
-    if not home.database.exists():
-        print(f"error: no knowledge base at {home.database}; run `policekb import PATH…` or `policekb demo` "
+    if not home.has_database():
+        print(f"error: no knowledge base at {home.database_label}; run `policekb import PATH…` or `policekb demo` "
               "first (or give the right --home)", file=sys.stderr)
         return None
     return _store(home)
@@ -289,7 +296,7 @@ def cmd_import(args, home: Home) -> int:
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
     print(f"imported {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-          f"{len(report.failed)} failed -> {home.database}{_index_note(index_state)}")
+          f"{len(report.failed)} failed -> {home.database_label}{_index_note(index_state)}")
     return 1 if report.failed else 0
 
 
@@ -418,7 +425,7 @@ def cmd_serve(args, home: Home) -> int:
     with store:  # a knowledge base from an older version gets its derived tables
         derived.rebuild_if_stale(store)
     app = create_app({"DATABASE": str(home.database), "INDEX": str(home.index)})
-    print(f"serving {home.database} on http://{args.host}:{args.port}/", flush=True)
+    print(f"serving {home.database_label} on http://{args.host}:{args.port}/", flush=True)
     if getattr(args, "dev", False):
         run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
         return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -123,18 +124,30 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def reextract(store: Store, progress: Progress = no_progress, runner: LocalRunner | None = None) -> int:
-    """Run the current extractor over every stored document, replacing its facts (on `runner`)."""
-    jobs = (Job((row["id"], row["source"], row["text"], row["media_type"], row["content_hash"]))
-            for row in list(store.documents()))  # read before writing: facts are replaced as results come
-    results = (runner or LocalRunner()).map(extract_stored, jobs)
+def reextract(store: Store, progress: Progress = no_progress, runner: LocalRunner | None = None,
+              batch: int = 200) -> int:
+    """Run the current extractor over every stored document, replacing its facts (on `runner`).
+
+    Every document is queued as a job; jobs are claimed in batches (on PostgreSQL with FOR UPDATE
+    SKIP LOCKED), so several reextract processes against one database share the work, and a
+    process that dies leaves its jobs to be claimed again when their lease ends."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    total = store.queue_extraction()
     count = 0
-    for job, (kind, value) in progress(results, store.count_documents(), "reextract"):
+    for job, (kind, value) in progress(_claimed(store, runner or LocalRunner(), worker, batch), total, "reextract"):
         if kind == "extracted":
             store.replace_facts(job.args[0], value)
             count += 1
     refresh_derived(store)
     return count
+
+
+def _claimed(store: Store, runner: LocalRunner, worker: str, batch: int):
+    """(job, result) of every job this worker claims, batch by batch (claimed in the caller's thread:
+    one store connection is never used by two threads)."""
+    while rows := store.claim_extraction_jobs(batch, worker):
+        jobs = [Job((r["id"], r["source"], r["text"], r["media_type"], r["content_hash"])) for r in rows]
+        yield from runner.map(extract_stored, jobs)
 
 
 def extract_stored(doc_id: int, source: str, text: str, media_type: str, content_hash: str) -> tuple[str, object]:
@@ -143,7 +156,10 @@ def extract_stored(doc_id: int, source: str, text: str, media_type: str, content
 
     document = Document(source=source, text=text, media_type=media_type, content_hash=content_hash,
                         title=None, published=None)
-    return "extracted", extract(document).as_dict()
+    try:
+        return "extracted", extract(document).as_dict()
+    except Exception as exc:  # noqa: BLE001 - a rule failing on one text must not stop the others
+        return "error", f"{type(exc).__name__}: {exc}"
 
 
 def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, dict | None, str | None]]:

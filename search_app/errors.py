@@ -11,6 +11,8 @@ import re
 from flask import abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
+from corpus import backend
+
 from corpus import NotFound as NoRecord
 from search_app.engine import IndexMissing
 
@@ -75,7 +77,8 @@ def index_missing(error: IndexMissing):
 def _check_request():
     if request.endpoint in (None, "static"):  # an unknown address is a 404 whatever its parameters
         return
-    if not os.path.exists(current_app.config["DATABASE"]):
+    database = current_app.config["DATABASE"]
+    if not (backend.is_url(database) or os.path.exists(database)):  # a server's database is checked on use
         abort(503, description="Chưa có cơ sở tri thức: hãy chạy `policekb import` hoặc `policekb demo`.")
     problem = filter_problem(request.args)
     if problem:

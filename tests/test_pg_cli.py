@@ -1,0 +1,60 @@
+"""The commands against a PostgreSQL knowledge base chosen with --database: import, index, the
+served app, and two reextract processes sharing the work through claimed jobs."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus import Store
+from policekb.cli import main
+from tests.conftest import write_corpus
+from tests.pgserver import pg_server, pg_url  # noqa: F401 - fixtures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_index_and_search_a_postgresql_knowledge_base(tmp_path, pg_url, capsys):
+    docs = write_corpus(tmp_path / "docs")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "--database", pg_url, "import", str(docs)]) == 0
+    out = capsys.readouterr().out
+    assert "postgresql://" in out and "search index built" in out
+    assert not (home / "policekb.sqlite3").exists()  # the home folder holds only the index
+    from search_app import create_app
+
+    client = create_app({"DATABASE": pg_url, "INDEX": str(home / "index"), "TESTING": True}).test_client()
+    page = client.get("/?q=camera an ninh")
+    assert page.status_code == 200 and "Camera an ninh" in page.get_data(as_text=True)
+    hit = client.get("/api/search?q=camera").get_json()["results"][0]
+    assert client.get(f"/documents/{hit['id']}").status_code == 200
+    assert client.get("/models/").status_code == 200
+
+
+def test_a_url_that_is_not_postgresql_is_refused(tmp_path, capsys):
+    assert main(["--home", str(tmp_path), "--database", "mysql://x@y/z", "import", str(tmp_path)]) == 2
+    assert "not a PostgreSQL URL" in capsys.readouterr().err
+
+
+def facts_of(store: Store) -> dict:
+    """Each document's facts without their row ids (replaced facts are new rows)."""
+    return {row["id"]: {table: [{k: v for k, v in fact.items() if k != "id"} for fact in facts]
+                        for table, facts in store.facts(row["id"]).items()} for row in store.documents()}
+
+
+def test_two_reextract_processes_share_the_documents(tmp_path, pg_url):
+    docs = write_corpus(tmp_path / "docs")
+    assert main(["--home", str(tmp_path / "h"), "--database", pg_url, "import", str(docs)]) == 0
+    with Store(pg_url) as store:
+        total = store.count_documents()
+        before = facts_of(store)
+    command = [sys.executable, "-m", "policekb.cli", "--home", str(tmp_path / "h"), "--database", pg_url, "reextract"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    counts = [int(out.split("re-extracted ")[1].split()[0]) for out, _ in outputs]
+    assert sum(counts) == total  # every document once, whichever process claimed it
+    with Store(pg_url) as store:
+        assert facts_of(store) == before
+        assert store.conn.execute("SELECT count(*) FROM extraction_jobs").fetchone()[0] == 0
