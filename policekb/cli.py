@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -237,6 +238,9 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=5000, help="port to listen on")
     p.add_argument("--threads", type=int, default=8, help="worker threads of the production server (waitress)")
+    p.add_argument("--sync-every", type=float, metavar="SECONDS", help="bring this node's search index in step "
+                   "with the knowledge base every SECONDS (default: 60 with a PostgreSQL --database, whose other "
+                   "writers are other machines; 0 otherwise, as import and crawl keep a local index in step)")
     p.add_argument("--processes", type=int, default=1, help="server processes sharing the port (POSIX): one per "
                    "core lets the server use every core")
     p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead (no access log)")
@@ -426,17 +430,44 @@ def cmd_serve(args, home: Home) -> int:
         derived.rebuild_if_stale(store)
     app = create_app({"DATABASE": str(home.database), "INDEX": str(home.index)})
     print(f"serving {home.database_label} on http://{args.host}:{args.port}/", flush=True)
-    if getattr(args, "dev", False):
-        run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
-        return 0
-    from policekb.server import serve, serve_processes
+    with _index_follower(args, home):
+        if getattr(args, "dev", False):
+            run_simple(args.host, args.port, app, threaded=True, use_debugger=False, use_reloader=False)
+            return 0
+        from policekb.server import serve, serve_processes
 
-    if args.processes > 1 and hasattr(os, "fork"):
-        serve_processes(app, args.host, args.port, args.processes, threads=args.threads)
-    else:
-        serve(app, args.host, args.port, threads=args.threads)
+        if args.processes > 1 and hasattr(os, "fork"):
+            serve_processes(app, args.host, args.port, args.processes, threads=args.threads)
+        else:
+            serve(app, args.host, args.port, threads=args.threads)
     print("stopped", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _index_follower(args, home: Home):
+    """On a web node of a shared database, a process that keeps this node's index in step
+    (started before any server thread or process, so nothing is forked with threads running)."""
+    every = args.sync_every if args.sync_every is not None else (60.0 if home.database_url else 0.0)
+    if every <= 0:
+        yield
+        return
+    import multiprocessing
+
+    from policekb.indexing import follow
+
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    follower = context.Process(target=follow, args=(home.database, home.index, every, stop), daemon=True,
+                               name="policekb index follower")
+    follower.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        follower.join(30)
+        if follower.is_alive():
+            follower.terminate()
 
 
 def cmd_replication(args, home: Home) -> int:

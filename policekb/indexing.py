@@ -135,3 +135,32 @@ def differences(store: Store, engine) -> tuple[list[int], list[int], list[int]]:
     stale = sorted(i for i, v in current.items() if i in indexed and indexed[i] != v)
     extra = sorted(i for i in indexed if i not in current)
     return missing, stale, extra
+
+
+def follow(database, path: Path, every: float, stop) -> None:
+    """Keep a web node's own index in step with a shared knowledge base that other machines write:
+    every `every` seconds, sync (a missing index is built). Runs until stop.is_set(); a failed
+    round (the database unreachable, another writer holding the lock) is reported and retried."""
+    import sys
+
+    while not stop.wait(every):
+        try:
+            with Store(database, readonly=True) as store:
+                state = _sync_quietly(store, path)
+            if state:
+                print(f"policekb: search index {state} from {_label(database)}", file=sys.stderr, flush=True)
+        except Exception as exc:  # noqa: BLE001 - a web node keeps serving what it has
+            print(f"policekb: could not bring the search index in step: {exc}", file=sys.stderr, flush=True)
+
+
+def _sync_quietly(store: Store, path: Path) -> str:
+    try:
+        return sync(store, path)
+    except IndexBusy:
+        return ""  # an import or crawl on this node is writing it: it syncs too
+
+
+def _label(database) -> str:
+    from corpus.backend import label
+
+    return label(database)

@@ -58,3 +58,41 @@ def test_two_reextract_processes_share_the_documents(tmp_path, pg_url):
     with Store(pg_url) as store:
         assert facts_of(store) == before
         assert store.conn.execute("SELECT count(*) FROM extraction_jobs").fetchone()[0] == 0
+
+
+def test_a_web_node_keeps_its_own_index_in_step_with_what_other_machines_store(tmp_path, pg_url):
+    import json
+    import signal
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from policekb.pipeline import import_paths
+    from tests.test_browser import free_port, wait_for_url
+
+    docs = write_corpus(tmp_path / "docs")
+    node = tmp_path / "node"
+    assert main(["--home", str(node), "--database", pg_url, "import", str(docs)]) == 0
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "policekb.cli", "--home", str(node), "--database", pg_url,
+                               "serve", "--port", str(port), "--sync-every", "0.5"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        search = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("Tiếng kẻng Mường Lát")
+        assert json.loads(wait_for_url(search))["total"] == 0
+        elsewhere = tmp_path / "crawler"  # another machine: it writes the database, not this node's index
+        elsewhere.mkdir()
+        (elsewhere / "keng.txt").write_text("Mô hình “Tiếng kẻng an ninh” ở Mường Lát\n\nHuyện Mường Lát nhân rộng "
+                                            "mô hình “Tiếng kẻng an ninh” tại 12 bản.", encoding="utf-8")
+        with Store(pg_url) as store:
+            import_paths(store, [elsewhere])
+        deadline = time.time() + 60
+        while time.time() < deadline and json.loads(urllib.request.urlopen(search).read())["total"] == 0:
+            time.sleep(0.3)
+        assert json.loads(urllib.request.urlopen(search).read())["total"] == 1
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert "search index updated" in err and "Traceback" not in err
