@@ -59,11 +59,11 @@ class Connection:
         self._transactions: list = []
 
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
-        return self.raw.execute(translate(sql), tuple(params))
+        return self.raw.execute(translate(sql), _storable(params))
 
     def executemany(self, sql: str, rows) -> psycopg.Cursor:
         cursor = self.raw.cursor()
-        rows = [tuple(r) for r in rows]
+        rows = [_storable(r) for r in rows]
         if rows:
             cursor.executemany(translate(sql), rows)
         return cursor
@@ -136,3 +136,9 @@ def ddl(script: str) -> str:
     for pattern, replacement in _DDL:
         script = pattern.sub(replacement, script)
     return script
+
+
+def _storable(params) -> tuple:
+    """PostgreSQL text cannot hold NUL characters (SQLite can): a NUL in a page or a file's text
+    is stored as U+FFFD instead of failing the whole document."""
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params)

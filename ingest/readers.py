@@ -162,7 +162,8 @@ def _finish(document: Document) -> None:
         if legacy and document.header:
             document.header = {key: fix_legacy(value)[0] for key, value in document.header.items()}
         document.legacy_encoding = legacy
-    document.text = unicodedata.normalize("NFC", document.text).strip()
+    # NUL is no character of any text and PostgreSQL cannot store it: both backends get U+FFFD.
+    document.text = unicodedata.normalize("NFC", document.text).replace("\x00", "\ufffd").strip()
     if not document.text:
         raise ParseError("the file has no text")
 

@@ -383,3 +383,15 @@ def test_operational_errors_cover_both_backends():
     import sqlite3
 
     assert sqlite3.OperationalError in operational_errors()
+
+
+def test_a_text_with_nul_characters_is_stored_alike_on_both(store, tmp_path):
+    from ingest import read_path
+
+    path = tmp_path / "nul.txt"
+    raw = "Mô hình “Camera an ninh”\x00 ở xã Cam Lộ có 12 điểm.".encode("utf-8")
+    path.write_bytes(raw)
+    document = read_path(path)
+    doc_id = store.save_document(document, raw, extract(document).as_dict())
+    assert store.get_document(doc_id)["text"] == "Mô hình “Camera an ninh”\ufffd ở xã Cam Lộ có 12 điểm."
+    assert store.blob(content_hash(raw)) == raw  # the bytes as they came
