@@ -7,7 +7,7 @@ import os
 
 from flask import current_app, request
 
-from corpus import NotFound, answers
+from corpus import NotFound, answers, backend
 from corpus.model_groups import ModelGroup
 from search_app.db import get_store
 
@@ -43,6 +43,11 @@ def copy_clusters() -> dict[int, int]:
 
 
 def _file_stamp(path: str) -> tuple:
+    """Changes whenever the knowledge base does: the SQLite file and its WAL, or (a server's database,
+    which has no file) the derived tables' state, which every write marks and every rebuild stamps."""
+    if backend.is_url(path):
+        row = get_store().conn.execute("SELECT dirty, built_at FROM derived_state WHERE name = 'replication'").fetchone()
+        return ("server", tuple(row) if row else None)
     stamps = []
     for name in (path, path + "-wal"):
         try:

@@ -80,6 +80,7 @@ def test_a_web_node_keeps_its_own_index_in_step_with_what_other_machines_store(t
     try:
         search = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("Tiếng kẻng Mường Lát")
         assert json.loads(wait_for_url(search))["total"] == 0
+        assert "Camera an ninh" in wait_for_url(f"http://127.0.0.1:{port}/?q=camera").decode()  # groups now cached
         elsewhere = tmp_path / "crawler"  # another machine: it writes the database, not this node's index
         elsewhere.mkdir()
         (elsewhere / "keng.txt").write_text("Mô hình “Tiếng kẻng an ninh” ở Mường Lát\n\nHuyện Mường Lát nhân rộng "
@@ -90,9 +91,34 @@ def test_a_web_node_keeps_its_own_index_in_step_with_what_other_machines_store(t
         while time.time() < deadline and json.loads(urllib.request.urlopen(search).read())["total"] == 0:
             time.sleep(0.3)
         assert json.loads(urllib.request.urlopen(search).read())["total"] == 1
+        facets = json.loads(urllib.request.urlopen(search).read())["facets"]["model"]
+        assert [f["label"] for f in facets] == ["Tiếng kẻng an ninh"]  # the model groups were not kept stale
         server.send_signal(signal.SIGTERM)
         _, err = server.communicate(timeout=60)
     finally:
         if server.poll() is None:
             server.kill()
     assert "search index updated" in err and "Traceback" not in err
+
+
+def test_what_the_app_caches_from_a_server_database_is_renewed_when_it_changes(tmp_path, pg_url):
+    from policekb.pipeline import import_paths
+    from search_app import create_app
+    from search_app.model_data import _file_stamp, copy_clusters
+
+    docs = write_corpus(tmp_path / "docs")
+    with Store(pg_url) as store:
+        import_paths(store, [docs])
+    app = create_app({"DATABASE": pg_url, "INDEX": str(tmp_path / "index"), "TESTING": True})
+    with app.test_request_context("/"):
+        before = _file_stamp(pg_url)
+        copies = copy_clusters()
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    original = sorted(docs.glob("*.txt"))[0]
+    (twin / original.name).write_bytes(original.read_bytes())  # a copy of one document, from elsewhere
+    with Store(pg_url) as store:
+        import_paths(store, [twin])
+    with app.test_request_context("/"):
+        assert _file_stamp(pg_url) != before
+        assert len(copy_clusters()) > len(copies)  # the copy is now known to the search page
