@@ -75,9 +75,20 @@ def rebuild(store: Store, path: Path, progress: Progress = no_progress) -> int:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         engine.close()
+        _prepare_for_readers(generation)
         _swap(path, generation)
         _catch_up(store, path)
     return count
+
+
+def _prepare_for_readers(path: Path) -> None:
+    """Save the index's per-document arrays now (search_app/doc_table_file.py), so the first search
+    of every serving process opens the new generation in milliseconds instead of seconds."""
+    from search_app.engine import SearchEngine
+
+    engine = SearchEngine.open(path)
+    engine.table
+    engine.retire()
 
 
 def _swap(path: Path, generation: Path) -> None:
@@ -110,6 +121,8 @@ def sync(store: Store, path: Path, progress: Progress = no_progress) -> str:
         return "built"
     with writer_lock(path):
         changed = _catch_up(store, path, progress)
+        if changed:
+            _prepare_for_readers(path)
     return "updated" if changed else ""
 
 
