@@ -193,11 +193,13 @@ class SearchEngine:
 
     def _write(self, batch: list[dict], fresh: bool) -> int:
         writer = segment_writer(self.ix, limitmb=WRITER_MB)
+        numbers = number_tables.Builder()
         try:
             for fields_ in batch:
                 (writer.add_document if fresh else writer.update_document)(**fields_)
+                numbers.add(fields_)
             if fresh:  # the segment will hold exactly these documents, in this order
-                number_tables.save(self.ix.storage.folder, writer.newsegment.segment_id(), batch)
+                number_tables.save(self.ix.storage.folder, writer.newsegment.segment_id(), numbers)
         except BaseException:
             writer.cancel()
             raise

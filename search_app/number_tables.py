@@ -20,6 +20,8 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 NUMBER_FIELDS = ("number_terms", "own_number_terms")
+# Digit-only words of the text and title ("245"): a bare serial is also looked up as text.
+DIGIT_FIELDS = ("text_f", "title_f")
 PREFIX = "policekb-numbers-"
 _LOADED: dict[str, "SegmentNumbers | None"] = {}
 _LOCK = threading.Lock()
@@ -29,45 +31,75 @@ def term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def is_digit_term(fieldname: str, term: str) -> bool:
+    return fieldname in DIGIT_FIELDS and term.isdigit()
+
+
 class SegmentNumbers:
-    """One segment's number terms: per field, sorted hashes, where each term's documents start, the documents."""
+    """One segment's number terms: per field, sorted hashes, where each term's documents start, the
+    documents and how often the term occurs in each."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
         self.arrays = arrays
 
-    def documents(self, fieldname: str, hashed: int) -> np.ndarray:
+    def has(self, fieldname: str) -> bool:
+        return f"{fieldname}.hash" in self.arrays
+
+    def documents(self, fieldname: str, hashed: np.uint64) -> tuple[np.ndarray, np.ndarray]:
         hashes = self.arrays[f"{fieldname}.hash"]
-        i = int(np.searchsorted(hashes, np.uint64(hashed)))
-        if i == hashes.size or hashes[i] != np.uint64(hashed):
-            return np.zeros(0, np.int64)
+        i = int(hashes.searchsorted(hashed))
+        if i == hashes.size or hashes[i] != hashed:
+            return EMPTY
         starts = self.arrays[f"{fieldname}.start"]
-        return self.arrays[f"{fieldname}.doc"][starts[i]:starts[i + 1]].astype(np.int64)
+        a, b = starts[i], starts[i + 1]
+        return self.arrays[f"{fieldname}.doc"][a:b], self.arrays[f"{fieldname}.tf"][a:b]
 
 
-def build(records_fields: list[dict]) -> dict[str, np.ndarray]:
-    """The arrays of a segment whose documents are records_fields, in document-number order."""
-    arrays = {}
-    for fieldname in NUMBER_FIELDS:
-        pairs = [(term_hash(term), doc) for doc, fields in enumerate(records_fields)
-                 for term in (fields.get(fieldname) or "").split(",") if term]
-        hashes = np.array([h for h, _ in pairs], np.uint64)
-        docs = np.array([d for _, d in pairs], np.int32)
-        order = np.lexsort((docs, hashes))
-        hashes, docs = hashes[order], docs[order]
-        distinct, first = np.unique(hashes, return_index=True)
-        arrays[f"{fieldname}.hash"] = distinct
-        arrays[f"{fieldname}.start"] = np.append(first, hashes.size).astype(np.int64)
-        arrays[f"{fieldname}.doc"] = docs
-    return arrays
+EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
-def save(folder: str | Path, segment_id: str, records_fields: list[dict]) -> None:
+class Builder:
+    """Collects a segment's number and digit terms document by document, as the segment is written
+    (right after Whoosh indexed a document, its analysed text is still in analysis.analyzed's cache)."""
+
+    def __init__(self):
+        self.rows: dict[str, list[tuple[int, int, float]]] = {f: [] for f in (*NUMBER_FIELDS, *DIGIT_FIELDS)}
+        self.count = 0
+
+    def add(self, fields: dict) -> None:
+        from search_app.analysis import analyzed
+
+        doc = self.count
+        self.count += 1
+        for fieldname in NUMBER_FIELDS:
+            self.rows[fieldname] += [(term_hash(t), doc, 1.0) for t in (fields.get(fieldname) or "").split(",") if t]
+        for fieldname in DIGIT_FIELDS:
+            counts = analyzed(fields.get(fieldname) or "")[0]
+            self.rows[fieldname] += [(term_hash(t), doc, float(c)) for t, c in counts.items() if t.isdigit()]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+        for fieldname, rows in self.rows.items():
+            hashes = np.array([h for h, _, _ in rows], np.uint64)
+            docs = np.array([d for _, d, _ in rows], np.int32)
+            counts = np.array([c for _, _, c in rows], np.float32)
+            order = np.lexsort((docs, hashes))
+            hashes, docs, counts = hashes[order], docs[order], counts[order]
+            distinct, first = np.unique(hashes, return_index=True)
+            arrays[f"{fieldname}.hash"] = distinct
+            arrays[f"{fieldname}.start"] = np.append(first, hashes.size).astype(np.int64)
+            arrays[f"{fieldname}.doc"] = docs
+            arrays[f"{fieldname}.tf"] = counts
+        return arrays
+
+
+def save(folder: str | Path, segment_id: str, builder: Builder) -> None:
     """Written before the segment is committed, so a reader never sees the segment without it."""
     folder = Path(folder)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".numbers-", suffix=".npz")
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, **build(records_fields))
+            np.savez(out, **builder.arrays())
         os.replace(temporary, folder / f"{PREFIX}{segment_id}.npz")
     except OSError:  # without the file the segment is asked the slow way
         Path(temporary).unlink(missing_ok=True)
@@ -95,22 +127,32 @@ def _load(folder: str, segment_id: str) -> SegmentNumbers | None:
     return numbers
 
 
-def postings(reader, folder: str | None, fieldname: str, term: str) -> np.ndarray:
-    """Document numbers having a number term (deleted documents included)."""
-    from search_app.postings import _read_blocks
+class NumberIndex:
+    """The number tables of one index generation: each segment's table (None where it has none)
+    with the segment's first document number, resolved once."""
 
-    hashed = term_hash(term)
-    found = []
-    for segment, offset in reader.leaf_readers():
-        numbers = _load(folder, segment.segment().segment_id()) if folder else None
-        if numbers is not None:
-            ids = numbers.documents(fieldname, hashed)
-        else:
-            try:
-                matcher = segment._terms.matcher(fieldname, term.encode("utf-8"), segment.schema[fieldname].format)
-            except (TermNotFound, KeyError):
-                continue
-            ids = _read_blocks(matcher)[0]
-        if ids.size:
-            found.append(ids + offset)
-    return np.concatenate(found) if found else np.zeros(0, np.int64)
+    def __init__(self, reader, folder: str | None):
+        self.segments = [(_load(folder, segment.segment().segment_id()) if folder else None, segment, offset)
+                         for segment, offset in reader.leaf_readers()]
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a number or digit term, deleted documents included."""
+        from search_app.postings import _read_blocks
+
+        hashed = np.uint64(term_hash(term))
+        ids, tfs = [], []
+        for numbers, segment, offset in self.segments:
+            if numbers is not None and numbers.has(fieldname):
+                seg_ids, seg_tfs = numbers.documents(fieldname, hashed)
+            else:  # a segment merged by Whoosh: its own postings
+                try:
+                    matcher = segment._terms.matcher(fieldname, term.encode("utf-8"), segment.schema[fieldname].format)
+                except (TermNotFound, KeyError):
+                    continue
+                seg_ids, seg_tfs = _read_blocks(matcher)
+            if seg_ids.size:
+                ids.append(seg_ids.astype(np.int64) + offset)
+                tfs.append(seg_tfs.astype(np.float32))
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return np.concatenate(ids), np.concatenate(tfs)

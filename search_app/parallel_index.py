@@ -81,10 +81,12 @@ def _write_segment(job: tuple[str, list[dict], int]):
     path, batch, limitmb = job
     ix = index.open_dir(path)
     writer = segment_writer(ix, _lk=False, limitmb=limitmb)
-    fields = [record_fields(record) for record in batch]
-    for record in fields:
-        writer.add_document(**record)
+    numbers = number_tables.Builder()
+    for record in batch:
+        fields = record_fields(record)
+        writer.add_document(**fields)
+        numbers.add(fields)
     # The temporary folder is shared by the workers: the parent's commit removes it.
     segment = writer._finalize_segment()
-    number_tables.save(path, segment.segment_id(), fields)
+    number_tables.save(path, segment.segment_id(), numbers)
     return segment, len(batch)

@@ -6,7 +6,6 @@ import re
 
 import numpy as np
 
-from search_app import number_tables
 from search_app.postings import DocTable
 from search_app.query import ParsedQuery, run_pairs
 
@@ -63,7 +62,7 @@ def _score_number(reader, table: DocTable, number, scores: np.ndarray) -> np.nda
 def _having_all(reader, table: DocTable, fieldname: str, terms: list[str]) -> np.ndarray:
     mask = np.ones(table.size, bool)
     for term in terms:
-        ids = number_tables.postings(reader, table.folder, fieldname, term)
+        ids, _ = table.numbers.postings(fieldname, term)
         has = np.zeros(table.size, bool)
         has[ids] = True
         mask &= has
@@ -93,7 +92,7 @@ def _score_pairs(table: DocTable, run, scores: np.ndarray) -> np.ndarray:
 
 
 def _add_bm25(table: DocTable, fieldname: str, term: str, weight: float, scores: np.ndarray) -> np.ndarray:
-    ids, tfs = table.postings.get(fieldname, term)
+    ids, tfs = table.postings.get(fieldname, term, table.numbers)
     found = np.zeros(table.size, bool)
     if ids.size == 0:
         return found
