@@ -56,10 +56,12 @@ def snippet(text: str, words: set[str], numbers: list[str] = ()) -> str:
 
 
 def _spans(text: str, words: set[str], numbers: list[str]) -> list[tuple[int, int]]:
-    alternatives = tuple(sorted({w for w in words if w} | {fold_chars(n) for n in numbers if n}, key=len, reverse=True))
+    # Query words in any accented form; the document's own numbers as the document spells them.
+    alternatives = sorted([(w, True) for w in words if w] + [(n, False) for n in set(numbers) if n],
+                          key=lambda a: len(a[0]), reverse=True)
     if not alternatives:
         return []
-    pattern = _pattern(alternatives)
+    pattern = _pattern(tuple(alternatives))
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(text):
         if m.start() and _is_word_char(text[m.start() - 1]):
@@ -73,11 +75,17 @@ def _spans(text: str, words: set[str], numbers: list[str]) -> list[tuple[int, in
     return spans
 
 
-@lru_cache(maxsize=256)
-def _pattern(alternatives: tuple[str, ...]) -> re.Pattern:
-    """Folded words matched in the text as written: each letter stands for all its accented and
-    capital forms, so the text is searched as it is instead of folded first (a copy per hit)."""
-    return re.compile(r"(?:" + "|".join(_any_form(a) for a in alternatives) + r")(?!\w)")
+@lru_cache(maxsize=512)
+def _pattern(alternatives: tuple[tuple[str, bool], ...]) -> re.Pattern:
+    """(text, folded) alternatives matched in the text as written: a folded word's letters stand
+    for all their accented forms, so the text is searched as it is instead of folded first (a copy
+    per hit); a number is matched as it is written."""
+    return re.compile(r"(?:" + "|".join(_any_form(a) if folded else _literal(a) for a, folded in alternatives)
+                      + r")(?!\w)", re.IGNORECASE)
+
+
+def _literal(text: str) -> str:
+    return r"\s+".join(re.escape(part) for part in text.split())
 
 
 def _is_word_char(char: str) -> bool:
@@ -89,16 +97,18 @@ def _any_form(folded: str) -> str:
     return "".join(r"\s+" if ch == " " else (forms.get(ch) or re.escape(ch)) for ch in folded)
 
 
+# The letters of Vietnamese that carry diacritics; other letters only differ by case.
+VIETNAMESE_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+
+
 @lru_cache(maxsize=1)
 def _forms() -> dict[str, str]:
-    """Folded letter -> a character class of every NFC character that folds to it."""
+    """Folded letter -> a character class of it and its Vietnamese accented forms (the pattern
+    ignores case). Small classes: a pattern is compiled per query and per number shown."""
     groups: dict[str, set[str]] = {}
-    for code in range(0x20, 0x1F00):
-        char = chr(code)
-        folded = fold_chars(char)
-        if len(folded) == 1 and folded.isalnum():
-            groups.setdefault(folded, {folded}).add(char)
-    return {f: "[" + "".join(sorted(chars)) + "]" if len(chars) > 1 else re.escape(f) for f, chars in groups.items()}
+    for char in VIETNAMESE_MARKED:
+        groups.setdefault(fold_chars(char), set()).add(char)
+    return {f: "[" + f + "".join(sorted(chars)) + "]" for f, chars in groups.items()}
 
 
 def _best_window(spans: list[tuple[int, int]]) -> int:
