@@ -11,6 +11,7 @@ for a file that failed, and a worker that crashed fails that job alone.
 """
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ class LocalRunner:
 class DaskRunner(LocalRunner):
     """Jobs on a Dask cluster: a LocalCluster of `workers` processes, or the scheduler at `address`."""
 
-    WINDOW_PER_WORKER = 4
+    WINDOW_PER_WORKER = 2  # chunks in flight per worker
+    CHUNK_JOBS = 16        # jobs per task at most...
+    CHUNK_BYTES = 256_000  # ...and a chunk closes once its inputs reach this size (a scan travels alone)
 
     def __init__(self, workers: int | None = None, address: str | None = None):
         import dask
@@ -60,6 +63,7 @@ class DaskRunner(LocalRunner):
 
         # The parsers fork a limited child per file (ingest/sandbox.py); daemonic workers may not.
         dask.config.set({"distributed.worker.daemon": False})
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # no INFO lines between progress bars
         self.cluster = None
         if address:
             self.client = Client(address, timeout=15)
@@ -81,27 +85,55 @@ class DaskRunner(LocalRunner):
         return len(self.client.scheduler_info().get("workers", {}))
 
     def map(self, fn: Callable, items: Iterable[Job | Done]) -> Iterator[tuple[Job | Done, Any]]:
+        """Jobs go to the workers in small chunks (a task per text costs more in scheduling than
+        extracting it takes); a chunk whose worker died is run again job by job, so only the job
+        that kills a worker fails."""
         pending: deque = deque()
-        for item in items:
-            pending.append((item, None if isinstance(item, Done) else self.client.submit(fn, *item.args, pure=False)))
+        for chunk in _chunks(items, self.CHUNK_JOBS, self.CHUNK_BYTES):
+            pending.append((fn, chunk, self._submit(fn, chunk)))
             while len(pending) > self.window:
-                yield self._result(*pending.popleft())
+                yield from self._results(*pending.popleft())
         while pending:
-            yield self._result(*pending.popleft())
+            yield from self._results(*pending.popleft())
 
-    @staticmethod
-    def _result(item: Job | Done, future) -> tuple[Job | Done, Any]:
-        if future is None:
-            return item, item.value
+    def _submit(self, fn: Callable, chunk: list):
+        jobs = [item.args for item in chunk if isinstance(item, Job)]
+        return self.client.submit(_run_all, fn, jobs, pure=False) if jobs else None
+
+    def _results(self, fn: Callable, chunk: list, future) -> Iterator[tuple[Job | Done, Any]]:
         try:
-            return item, future.result()
-        except Exception as exc:  # the worker died on this job (memory, a crash): this job fails alone
-            return item, ("error", f"the worker failed: {type(exc).__name__}: {exc}")
+            values = iter(future.result() if future is not None else [])
+        except Exception as exc:  # the worker died (memory, a crash)
+            if sum(isinstance(item, Job) for item in chunk) > 1:
+                for item in chunk:
+                    yield from self._results(fn, [item], self._submit(fn, [item]))
+                return
+            values = iter([("error", f"the worker failed: {type(exc).__name__}: {exc}")])
+        for item in chunk:
+            yield item, item.value if isinstance(item, Done) else next(values)
 
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _run_all(fn: Callable, jobs: list[tuple]) -> list:
+    """On a worker: one chunk of jobs."""
+    return [fn(*args) for args in jobs]
+
+
+def _chunks(items: Iterable[Job | Done], most: int, size: int) -> Iterator[list]:
+    chunk, used = [], 0
+    for item in items:
+        chunk.append(item)
+        if isinstance(item, Job):
+            used += sum(len(a) for a in item.args if isinstance(a, (bytes, str)))
+        if len(chunk) >= most or used >= size:
+            yield chunk
+            chunk, used = [], 0
+    if chunk:
+        yield chunk
 
 
 def runner_for(workers: int | None = None, scheduler: str | None = None) -> LocalRunner:

@@ -99,3 +99,24 @@ def test_import_command_with_workers_prints_the_cluster_and_stores_every_good_fi
     assert "hong.pdf" in err and "rong.txt" in err
     with Store(home / "policekb.sqlite3") as store:
         assert store.count_documents() == 16
+
+
+def _dies_on_three(x: int) -> tuple[str, int]:
+    import os
+
+    if x == 3:
+        os._exit(1)  # as a parser killed by the kernel would: the worker process is gone
+    return "ok", x * 10
+
+
+def test_a_job_that_kills_its_worker_fails_alone(runner):
+    import dask
+
+    from policekb.runners import Done, Job
+
+    items = [Job((i,)) for i in range(6)] + [Done(("unchanged", None))]
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        results = [value for _, value in runner.map(_dies_on_three, items)]
+    assert results[:3] == [("ok", 0), ("ok", 10), ("ok", 20)]
+    assert results[3][0] == "error" and "worker failed" in results[3][1]
+    assert results[4:] == [("ok", 40), ("ok", 50), ("unchanged", None)]
