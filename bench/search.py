@@ -28,7 +28,8 @@ from bench_fts5 import build_fts5, fts5_queries  # noqa: E402
 
 CLASSES = ("number", "series", "words", "phrase", "no_diacritics", "faceted")
 # "number": looking a number up as staff type it; "series": a whole series ("KH-CAT"), thousands of hits.
-TARGETS = {"number": 5, "series": 50, "words": 100, "phrase": 100, "no_diacritics": 100, "faceted": 200}
+# The targets at 100k documents (#12); "series" has none there: 50 ms as for word queries.
+TARGETS = {"number": 5, "series": 50, "words": 50, "phrase": 50, "no_diacritics": 50, "faceted": 50}
 
 
 def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict]]:
