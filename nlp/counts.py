@@ -110,18 +110,25 @@ def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
 
 
 def _lexicon_unit(rest: str) -> str | None:
-    low = rest.lower()
-    for unit in unit_lexicon():
-        if low.startswith(unit) and not low[len(unit):len(unit) + 1].isalpha():
-            return rest[:len(unit)]
-    return None
+    m = _unit_pattern().match(rest.lower())
+    return rest[:m.end()] if m else None
+
+
+@lru_cache(maxsize=1)
+def _unit_pattern() -> re.Pattern:
+    """The longest lexicon unit opening a text and not followed by a letter (one C-speed match
+    instead of a startswith per unit)."""
+    return re.compile("(?:" + "|".join(re.escape(u) for u in unit_lexicon()) + r")(?![^\W\d_])")
+
+
+_ADMIN_LIST_ITEM = re.compile(r"\s*,\s*(" + "|".join(r"\s+".join(a.split()) for a in ADMIN_NOUNS) + r")(?!\w)")
 
 
 def _extend_admin_list(rest: str, unit: str) -> str:
     """ "18 xã, thị trấn": a count of places of several levels keeps them all."""
     tail = rest[len(unit):]
     while True:
-        m = re.match(r"\s*,\s*(" + "|".join(r"\s+".join(a.split()) for a in ADMIN_NOUNS) + r")(?!\w)", tail)
+        m = _ADMIN_LIST_ITEM.match(tail)
         if not m or not any(unit.lower().startswith(a) or unit.lower().endswith(a) for a in ADMIN_NOUNS):
             return unit
         unit = unit + tail[:m.end()]
