@@ -1,8 +1,6 @@
 """The data behind the search and document pages, shared by the HTML, JSON and CSV views."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import request
 
 from corpus import NotFound
@@ -31,8 +29,16 @@ def search_args() -> dict:
     }
 
 
+_GROUPS_CACHE: list = [None, None]  # (the model groups list it was built from, the mapping)
+
+
 def _groups() -> dict:
-    return {"model": group_of_key(model_groups())}
+    """Facet value -> group, built once per list of model groups (model_groups() keeps its list
+    until the knowledge base changes), not on every request."""
+    groups = model_groups()
+    if _GROUPS_CACHE[0] is not groups:
+        _GROUPS_CACHE[:] = [groups, {"model": group_of_key(groups)}]
+    return _GROUPS_CACHE[1]
 
 
 def search_data(args: dict) -> dict:
@@ -44,7 +50,7 @@ def search_data(args: dict) -> dict:
               for name, values in result.facets.items()}
     suggestion = engine.suggest_query(args["q"], zero_hits=result.total == 0) if args["q"].strip() else None
     closest = engine.closest_numbers(args["q"]) if result.total == 0 and args["q"].strip() else []
-    results = [asdict(h) for h in result.hits]
+    results = [dict(vars(h)) for h in result.hits]  # shallow: the hits are this request's own
     for hit in results:
         hit["source"] = display_source(hit["source"])  # a URL, or a file's name: never a local path
     return {"total": result.total, "page": result.page, "pages": result.pages,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import chain
@@ -31,6 +32,7 @@ from search_app.suggest import suggest_query, suggest_word
 FACETS = ("kind", "year", "province", "issuer", "model")
 FILTERS = (*FACETS, "district")
 PAGE_SIZE = 10
+RESULT_CACHE_SIZE = 256  # search result pages kept per index generation
 BUILDING_SUFFIX = ".building"
 POSTINGS_CACHE_MB = float(os.environ.get("POLICEKB_POSTINGS_CACHE_MB", "64"))
 BATCH_SIZE = 4000   # documents per segment
@@ -114,6 +116,9 @@ class SearchEngine:
         self._table: DocTable | None = None
         self._lock = threading.Lock()
         self._read_lock = threading.RLock()  # Whoosh readers are not meant for concurrent use
+        # Pages of this index generation already answered: the same search asked again (a popular
+        # query, the next visitor) costs a dictionary lookup. Dropped with the generation.
+        self._results: OrderedDict = OrderedDict()
 
     # --- lifecycle ----------------------------------------------------------
     @classmethod
@@ -150,6 +155,7 @@ class SearchEngine:
         """Close the files of a replaced index once no search is using them (a request still
         holding this engine reopens whatever index is now at its path)."""
         with self._read_lock, self._lock:
+            self._results.clear()
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher, self._table = None, None
@@ -181,6 +187,7 @@ class SearchEngine:
         memory (Whoosh spills bigger batches to pickled temporary runs, at several
         times the cost). fresh: the index holds none of these documents yet, and
         batches are written by a process per core."""
+        self._results.clear()
         chunks = batches(records, BATCH_SIZE)
         first, second = next(chunks, []), next(chunks, None)
         if fresh and second is not None and worker_count() > 1:
@@ -226,6 +233,7 @@ class SearchEngine:
             reader.close()
 
     def delete(self, ids: list[int]) -> None:
+        self._results.clear()
         with self.ix.writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", str(doc_id))
@@ -241,9 +249,21 @@ class SearchEngine:
         facets then count groups, and a filter on a group selects all its values.
         copies maps a document id to its copy cluster: copies are one hit (the best of them),
         counted once in the total and the facets."""
+        key = (text, tuple(sorted((filters or {}).items())), page, sort, facets)
+        with self._lock:
+            cached = self._results.get(key)
+            if cached is not None and cached[0] is groups and cached[1] is copies:
+                self._results.move_to_end(key)
+                return cached[2]
         query = parse(text)
-        return self._retrying(lambda: self._search(self.searcher(), query, filters, page, sort, groups, facets,
-                                                   copies))
+        result = self._retrying(lambda: self._search(self.searcher(), query, filters, page, sort, groups, facets,
+                                                     copies))
+        with self._lock:
+            # groups and copies are kept with the result: they change (new objects) with the knowledge base
+            self._results[key] = (groups, copies, result)
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+        return result
 
     def _retrying(self, read):
         """Run a read; if a writer merged away a segment file under this reader, reopen the index as
@@ -261,6 +281,7 @@ class SearchEngine:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher, self._table = None, None
+            self._results.clear()
             self.ix = index.open_dir(self.ix.storage.folder)
 
     def _search(self, searcher, query, filters, page, sort, groups, facets, copies) -> SearchResult:

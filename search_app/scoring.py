@@ -13,6 +13,7 @@ K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2.0      # a word in the title counts twice
 EXACT_WEIGHT = 1.5      # the accented form as typed, on top of the folded match
 PAIR_WEIGHT = 1.0       # neighbouring query words found side by side
+NO_GROUPS: dict = {}   # a facet whose values are not grouped (one object, so cached labels stay valid)
 OWN_NUMBER_SCORE = 1000.0
 CITED_NUMBER_SCORE = 100.0
 
@@ -110,7 +111,7 @@ def filter_mask(table: DocTable, filters: dict, groups: dict) -> np.ndarray:
     for name, facet in table.facets.items():
         value = filters.get(name)
         if value:
-            members = {raw for raw, group in groups.get(name, {}).items() if group == value} | {value}
+            members = {raw for raw, group in groups.get(name, NO_GROUPS).items() if group == value} | {value}
             mask &= _has_value(facet, members, table.size)
     if filters.get("year"):
         year = int(filters["year"]) if str(filters["year"]).isdigit() else -1
@@ -179,23 +180,34 @@ def facet_counts(table: DocTable, mask: np.ndarray, names, groups: dict) -> dict
             out[name] = _sorted_counts((str(v), int(c)) for v, c in zip(values, counts))
             continue
         facet = table.facets[name]
-        out[name] = _facet_values(facet, mask, groups.get(name, {}))
+        out[name] = _facet_values(facet, mask, groups.get(name, NO_GROUPS))
     return out
 
 
 def _facet_values(facet, mask: np.ndarray, group_of: dict) -> list[tuple[str, int]]:
     selected = mask[facet.doc] & (facet.code >= 0)
     docs, codes = facet.doc[selected], facet.code[selected]
-    labels = [group_of.get(v, v) for v in facet.values]
-    names = sorted(set(labels))
-    position = {name: i for i, name in enumerate(names)}
-    label_code = np.array([position[label] for label in labels] or [0], np.int64)
+    label_code, names = _labels(facet, group_of)
     if codes.size == 0:
         return []
     grouped = label_code[codes]
     pairs = np.unique(docs * len(names) + grouped)  # a document counts once per group
     counts = np.bincount(pairs % len(names), minlength=len(names))
     return _sorted_counts((names[i], int(c)) for i, c in enumerate(counts) if c)
+
+
+def _labels(facet, group_of: dict) -> tuple[np.ndarray, list[str]]:
+    """Each facet value's group (its position among the sorted group names), worked out once per
+    index generation and grouping rather than per request."""
+    cached = getattr(facet, "_labels", None)
+    if cached is not None and cached[0] is group_of:
+        return cached[1], cached[2]
+    labels = [group_of.get(v, v) for v in facet.values]
+    names = sorted(set(labels))
+    position = {name: i for i, name in enumerate(names)}
+    label_code = np.array([position[label] for label in labels] or [0], np.int64)
+    facet._labels = (group_of, label_code, names)
+    return label_code, names
 
 
 def _sorted_counts(items) -> list[tuple[str, int]]:

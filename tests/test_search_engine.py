@@ -271,3 +271,19 @@ def test_number_tables_saved_beside_segments_answer_as_the_segments_do(tmp_path,
     assert ids(reopened, "953/KH-BCĐ-CAT") == [1]
     live = {p.name[len(number_tables.PREFIX):-4] for p in path.glob(number_tables.PREFIX + "*")}
     assert live <= {s.segment_id() for s in reopened.ix._segments()}
+
+
+def test_a_search_asked_again_is_answered_from_the_generation_cache_until_something_changes(tmp_path):
+    path = tmp_path / "index"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    engine = SearchEngine.open(path)
+    groups, copies = {"model": {}}, {1: 1}
+    first = engine.search("camera an ninh", groups=groups, copies=copies)
+    assert engine.search("camera an ninh", groups=groups, copies=copies) is first
+    assert engine.search("camera an ninh", {"province": "Nghệ An"}, groups=groups, copies=copies) is not first
+    assert engine.search("camera an ninh", groups=groups, copies={1: 1}) is not first  # a new copies map
+    engine.delete([2])  # this engine's index changed: nothing answered before is reused
+    reopened = SearchEngine.open(path)
+    again = reopened.search("camera an ninh", groups=groups, copies=copies)
+    assert again is not first and again.total == first.total - 1
+    assert engine.search("camera an ninh", groups=groups, copies=copies) is not first
