@@ -4,7 +4,7 @@ Prints, on this machine: `reextract` docs/s in this process and on a LocalCluste
 workers; OCR of scanned one-page PDFs (import) the same way; and `import` docs/s into SQLite and
 into a throwaway PostgreSQL server (tests/pgserver.py; skipped when PostgreSQL is not installed).
 
-Run: .venv/bin/python bench/distributed.py [--docs 400] [--scans 6] [--workers 1,2]
+Run: .venv/bin/python bench/dask_speedup.py [--docs 400] [--scans 6] [--workers 1,2]
 """
 from __future__ import annotations
 
