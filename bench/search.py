@@ -7,6 +7,7 @@ the serving process; then the same for SQLite FTS5 (unicode61 remove_diacritics 
 đ mapped to d by hand) and the ratios.
 
 Run: .venv/bin/python bench/search.py [--docs 100000] [--queries 200] [--dir DIR]
+     [--tantivy-python /tmp/tv/bin/python]   (also tantivy, from a venv of its own: see bench/bench_tantivy.py)
 """
 from __future__ import annotations
 
@@ -105,12 +106,34 @@ def report(name: str, build: dict, served: dict) -> dict:
     return summary
 
 
+def print_ratios(name: str, build: dict, their_build: dict, ours: dict, theirs: dict) -> None:
+    print(f"\n== ratios ({name} / policekb: above 1 means policekb is faster)")
+    print(f"  indexing docs/s: {build['docs_per_s'] / their_build['docs_per_s']:.2f} x {name}; "
+          f"index size: {build['size_mb'] / their_build['size_mb']:.2f} x {name}")
+    for cls in CLASSES:
+        p50 = theirs[cls][0] / max(ours[cls][0], 1e-6)
+        p95 = theirs[cls][1] / max(ours[cls][1], 1e-6)
+        print(f"  {cls:14s} p50 {p50:6.2f}   p95 {p95:6.2f}")
+
+
+def tantivy_baseline(python: str, folder: Path, n_docs: int, queries: dict) -> tuple[dict, dict]:
+    """Built and served by another interpreter (tantivy is not a dependency of policekb)."""
+    script = str(Path(__file__).resolve().parent / "bench_tantivy.py")
+    built = subprocess.run([python, script, "build", str(folder), str(n_docs)], capture_output=True, text=True,
+                           check=True)
+    served = subprocess.run([python, script, "serve", str(folder)], input=json.dumps(queries), capture_output=True,
+                            text=True, check=True)
+    return json.loads(built.stdout), json.loads(served.stdout)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200, help="queries per class")
     parser.add_argument("--dir", help="work folder (default: a temporary one, removed afterwards)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the SQLite FTS5 baseline")
+    parser.add_argument("--tantivy-python", metavar="PYTHON", help="an interpreter with tantivy installed: "
+                        "also measure the tantivy baseline (bench/bench_tantivy.py)")
     args = parser.parse_args()
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="policekb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -123,13 +146,10 @@ def main() -> int:
             return 0
         fts_build = build_fts5(work / "fts5.sqlite3", documents(args.docs))
         theirs = report("SQLite FTS5 baseline", fts_build, fts5_queries(work / "fts5.sqlite3", queries))
-        print("\n== ratios (FTS5 / policekb: above 1 means policekb is faster)")
-        print(f"  indexing docs/s: {build['docs_per_s'] / fts_build['docs_per_s']:.2f} x FTS5; "
-              f"index size: {build['size_mb'] / fts_build['size_mb']:.2f} x FTS5")
-        for cls in CLASSES:
-            p50 = theirs[cls][0] / max(ours[cls][0], 1e-6)
-            p95 = theirs[cls][1] / max(ours[cls][1], 1e-6)
-            print(f"  {cls:14s} p50 {p50:6.2f}   p95 {p95:6.2f}")
+        print_ratios("FTS5", build, fts_build, ours, theirs)
+        if args.tantivy_python:
+            tv_build, tv_served = tantivy_baseline(args.tantivy_python, work / "tantivy", args.docs, queries)
+            print_ratios("tantivy", build, tv_build, ours, report("tantivy baseline", tv_build, tv_served))
     finally:
         if not args.dir:
             shutil.rmtree(work, ignore_errors=True)

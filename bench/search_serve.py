@@ -6,11 +6,13 @@ Usage: search_serve.py INDEX_DIR           (the policekb engine)
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
 
+os.environ["POLICEKB_RESULT_CACHE"] = "0"  # every query is worked out: repeated queries would measure a lookup
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

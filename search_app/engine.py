@@ -32,7 +32,8 @@ from search_app.suggest import suggest_query, suggest_word
 FACETS = ("kind", "year", "province", "issuer", "model")
 FILTERS = (*FACETS, "district")
 PAGE_SIZE = 10
-RESULT_CACHE_SIZE = 256  # search result pages kept per index generation
+# Search result pages kept per index generation (0: none, as the benchmarks measure every query).
+RESULT_CACHE_SIZE = int(os.environ.get("POLICEKB_RESULT_CACHE", "256"))
 BUILDING_SUFFIX = ".building"
 POSTINGS_CACHE_MB = float(os.environ.get("POLICEKB_POSTINGS_CACHE_MB", "64"))
 BATCH_SIZE = 4000   # documents per segment
@@ -258,6 +259,8 @@ class SearchEngine:
         query = parse(text)
         result = self._retrying(lambda: self._search(self.searcher(), query, filters, page, sort, groups, facets,
                                                      copies))
+        if RESULT_CACHE_SIZE <= 0:
+            return result
         with self._lock:
             # groups and copies are kept with the result: they change (new objects) with the knowledge base
             self._results[key] = (groups, copies, result)
