@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import quote, unquote, urlsplit
 
-from tests.portal import Hit, Response, _handler
+from tests.portal import LocalSite, Response
 
 PLACES = ["Nghi Lộc", "Diễn Châu", "Tuyên Hóa", "Hàm Thuận Bắc", "Ba Bể", "Phù Cát", "Tam Đường", "Kim Động"]
 MODELS = ["Camera an ninh", "Tổ liên gia tự quản", "Tiếng kẻng an ninh", "Zalo an ninh trật tự"]
@@ -141,38 +138,13 @@ def _key(path: str) -> str:
     return clean + ("?" + parts.query if parts.query else "")
 
 
-class FamilyPortal:
+class FamilyPortal(LocalSite):
     """FamilyPortal(family).start() serves the family; .hits logs every request (tests.portal's handler)."""
 
     def __init__(self, family: Family):
         self.family = family
         self.pages = {_key(p): r for p, r in family.pages.items()}
-        self.hits: list[Hit] = []
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.host = f"127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self) -> "FamilyPortal":
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def url(self, path: str) -> str:
-        return f"http://{self.host}{path}"
-
-    def paths(self) -> list[str]:
-        with self._lock:
-            return [h.path for h in self.hits]
-
-    def log(self, path: str, headers: dict) -> int:
-        with self._lock:
-            self.hits.append(Hit(time.monotonic(), path, headers))
-            return sum(1 for h in self.hits if h.path == path)
+        super().__init__()
 
     def respond(self, path: str, count: int, headers: dict) -> Response:
         page = self.pages.get(_key(path))

@@ -180,12 +180,11 @@ class Hit:
     headers: dict
 
 
-class Portal:
-    """Portal(robots="ok" | "500" | "404" | "crawl-delay").start() serves the site; .hits is the request log."""
+class LocalSite:
+    """A site served on 127.0.0.1 by tests.portal's handler: subclasses answer respond(path, count,
+    headers); .hits logs every request."""
 
-    def __init__(self, robots: str = "ok", specials: bool = True):
-        self.robots = robots
-        self.pages = static_pages(specials)
+    def __init__(self):
         self.hits: list[Hit] = []
         self.counts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -194,7 +193,7 @@ class Portal:
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "Portal":
+    def start(self):
         self.thread.start()
         return self
 
@@ -214,6 +213,15 @@ class Portal:
             self.hits.append(Hit(time.monotonic(), path, headers))
             self.counts[path] = self.counts.get(path, 0) + 1
             return self.counts[path]
+
+
+class Portal(LocalSite):
+    """Portal(robots="ok" | "500" | "404" | "crawl-delay").start() serves the site; .hits is the request log."""
+
+    def __init__(self, robots: str = "ok", specials: bool = True):
+        self.robots = robots
+        self.pages = static_pages(specials)
+        super().__init__()
 
     def respond(self, path: str, count: int, headers: dict) -> Response:
         if path == "/robots.txt":
