@@ -7,12 +7,13 @@ for the serial and code tokens instead."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from baseline_queries import query_parts
 
 SCHEMA = """
 CREATE VIRTUAL TABLE docs USING fts5(title, body, numbers, tokenize = 'unicode61 remove_diacritics 2');
@@ -71,15 +72,9 @@ class FTS5Searcher:
 
 
 def _match(text: str) -> str:
-    text = text.translate(_D)
-    number = re.fullmatch(r"\s*(\d+)\s*/\s*([\w-]+)\s*", text)
-    if number:  # a document number: its tokens as a phrase in the numbers column
-        tokens = [number.group(1)] + re.findall(r"\w+", number.group(2))
+    kind, tokens = query_parts(text.translate(_D))
+    if kind == "number":
         return 'numbers : "' + " ".join(tokens) + '"'
-    code = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d+)\s*", text)
-    if code:
-        return f'numbers : "{code.group(2)} {code.group(1)}"'
-    phrase = re.fullmatch(r'\s*"(.+)"\s*', text)
-    if phrase:
-        return '"' + " ".join(re.findall(r"\w+", phrase.group(1))) + '"'
-    return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
+    if kind == "phrase":
+        return '"' + " ".join(tokens) + '"'
+    return " ".join(f'"{w}"' for w in tokens)

@@ -11,7 +11,6 @@ kind, year and province values of the matches with tantivy's terms aggregation."
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 import tantivy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from baseline_queries import query_parts  # noqa: E402
 
 
 def _schema():
@@ -96,16 +97,12 @@ def run(index, searcher, cls: str, query: dict) -> int:
 
 
 def _query_text(text: str) -> str:
-    number = re.fullmatch(r"\s*(\d+)\s*/\s*([\w-]+)\s*", text)
-    if number:
-        return 'numbers:"' + " ".join([number.group(1)] + re.findall(r"\w+", number.group(2))) + '"'
-    code = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d+)\s*", text)
-    if code:
-        return f'numbers:"{code.group(2)} {code.group(1)}"'
-    phrase = re.fullmatch(r'\s*"(.+)"\s*', text)
-    if phrase:
-        return '"' + " ".join(re.findall(r"\w+", phrase.group(1))) + '"'
-    return " AND ".join(re.findall(r"\w+", text)) or '""'
+    kind, tokens = query_parts(text)
+    if kind == "number":
+        return 'numbers:"' + " ".join(tokens) + '"'
+    if kind == "phrase":
+        return '"' + " ".join(tokens) + '"'
+    return " AND ".join(tokens) or '""'
 
 
 def _peak_mb() -> float:
