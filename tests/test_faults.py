@@ -19,7 +19,7 @@ from ingest.fetch import Fetcher, FetchPolicy
 from ingest.sources import SourceError, load_sources
 from policekb.crawling import crawl, reparse
 from tests import hostile, portal as site
-from tests.test_ingest import FONT
+from tests.test_ingest import pdf_bytes
 
 TIMEOUT = 2.0  # the per-response deadline the deadline tests configure
 MARGIN = 1.5  # what a deadline may overrun by on a busy machine
@@ -235,22 +235,9 @@ def test_timeout_in_sources_toml(tmp_path):
 
 
 # --- 3. a PDF's error is its own ------------------------------------------------------------
-def _pdf(lines: list[str], password: str | None = None) -> bytes:
-    fpdf = pytest.importorskip("fpdf")
-    pdf = fpdf.FPDF()
-    pdf.add_page()
-    pdf.add_font("DejaVu", fname=FONT)
-    pdf.set_font("DejaVu", size=12)
-    for line in lines:
-        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    if password is not None:
-        pdf.set_encryption(owner_password="owner", user_password=password)
-    return bytes(pdf.output())
-
-
 def _page_count_bomb(count: int) -> bytes:
     """A real PDF whose page tree claims `count` pages and lists none (same length, so the xref holds)."""
-    data = _pdf(["Trang"])
+    data = pdf_bytes(["Trang"])
     tree = re.search(rb"/Count 1\n/Kids \[3 0 R\]", data)
     assert tree, "fpdf2 wrote the page tree differently"
     claim = f"/Count {count}\n/Kids[".encode()
@@ -269,17 +256,17 @@ def fresh_worker():
 def test_each_pdf_gets_its_own_error_in_a_reused_worker(fresh_worker):
     worker = sandbox.run_limited(os.getpid)
     with pytest.raises(ParseError, match="encrypted with a password"):
-        read_bytes(_pdf(["bí mật"], password="secret"), "khoa.pdf", "application/pdf")
-    assert "15 xóm" in read_bytes(_pdf(["Tổ liên gia tại 15 xóm"]), "tot.pdf", "application/pdf").text
+        read_bytes(pdf_bytes(["bí mật"], password="secret"), "khoa.pdf", "application/pdf")
+    assert "15 xóm" in read_bytes(pdf_bytes(["Tổ liên gia tại 15 xóm"]), "tot.pdf", "application/pdf").text
     with pytest.raises(ParseError) as bomb:
         read_bytes(_page_count_bomb(9_999_999), "bom.pdf", "application/pdf")
     assert "encrypted" not in str(bomb.value) and "no pages it can read" in str(bomb.value)
     with pytest.raises(ParseError, match=r"the PDF has 5000 pages \(limit 3000\)"):
         read_bytes(_page_count_bomb(5000), "bom-5000.pdf", "application/pdf")
     with pytest.raises(ParseError, match="encrypted with a password"):
-        read_bytes(_pdf(["bí mật"], password="secret"), "khoa-2.pdf", "application/pdf")
+        read_bytes(pdf_bytes(["bí mật"], password="secret"), "khoa-2.pdf", "application/pdf")
     with pytest.raises(ParseError, match="damaged or truncated"):
-        good = _pdf(["Nội dung"])
+        good = pdf_bytes(["Nội dung"])
         read_bytes(good[: len(good) // 3], "cut.pdf", "application/pdf")
     assert sandbox.run_limited(os.getpid) == worker  # all in one worker: none was replaced
 

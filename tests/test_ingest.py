@@ -10,7 +10,8 @@ from tests.conftest import HTML
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def make_pdf(path, lines, password=None):
+def pdf_bytes(lines, password=None) -> bytes:
+    """A real text PDF of these lines (DejaVu, so Vietnamese prints), encrypted when password is given."""
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
     pdf.add_page()
@@ -20,7 +21,11 @@ def make_pdf(path, lines, password=None):
         pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     if password is not None:
         pdf.set_encryption(owner_password="owner", user_password=password)
-    pdf.output(str(path))
+    return bytes(pdf.output())
+
+
+def make_pdf(path, lines, password=None):
+    path.write_bytes(pdf_bytes(lines, password))
     return path
 
 
