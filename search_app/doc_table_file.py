@@ -51,17 +51,25 @@ def save(path: Path, table) -> None:
               "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8)}
     for name, facet in table.facets.items():
         arrays[f"{name}.doc"], arrays[f"{name}.code"] = facet.doc, facet.code
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".doctable-", suffix=".npz")
-    except OSError:  # a read-only index folder: every open reads the arrays from Whoosh
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)
-        os.replace(temporary, path)
-    except OSError:  # a full disk: nothing half-written is left to read
-        Path(temporary).unlink(missing_ok=True)
+    if not write_npz(path, arrays):  # a read-only folder or a full disk: readers compute the arrays
         return
     for old in path.parent.glob(f"{PREFIX}*.npz"):
         if old != path:
             old.unlink(missing_ok=True)
+
+
+def write_npz(path: Path, arrays: dict) -> bool:
+    """Arrays to `path` through a temporary file and a rename, so a concurrent reader sees the whole
+    file or none; False (and nothing left behind) when the folder cannot take it."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".policekb-", suffix=".npz")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, **arrays)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True

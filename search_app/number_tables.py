@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
-from whoosh.reading import TermNotFound
 
 NUMBER_FIELDS = ("number_terms", "own_number_terms")
 # Digit-only words of the text and title ("245"): a bare serial is also looked up as text.
@@ -95,14 +93,9 @@ class Builder:
 
 def save(folder: str | Path, segment_id: str, builder: Builder) -> None:
     """Written before the segment is committed, so a reader never sees the segment without it."""
-    folder = Path(folder)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".numbers-", suffix=".npz")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, **builder.arrays())
-        os.replace(temporary, folder / f"{PREFIX}{segment_id}.npz")
-    except OSError:  # without the file the segment is asked the slow way
-        Path(temporary).unlink(missing_ok=True)
+    from search_app.doc_table_file import write_npz
+
+    write_npz(Path(folder) / f"{PREFIX}{segment_id}.npz", builder.arrays())  # without it: the slow way
 
 
 def prune(folder: str | Path, segment_ids: set[str]) -> None:
@@ -137,7 +130,7 @@ class NumberIndex:
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a number or digit term, deleted documents included."""
-        from search_app.postings import _read_blocks
+        from search_app.postings import segment_postings
 
         hashed = np.uint64(term_hash(term))
         ids, tfs = [], []
@@ -145,11 +138,7 @@ class NumberIndex:
             if numbers is not None and numbers.has(fieldname):
                 seg_ids, seg_tfs = numbers.documents(fieldname, hashed)
             else:  # a segment merged by Whoosh: its own postings
-                try:
-                    matcher = segment._terms.matcher(fieldname, term.encode("utf-8"), segment.schema[fieldname].format)
-                except (TermNotFound, KeyError):
-                    continue
-                seg_ids, seg_tfs = _read_blocks(matcher)
+                seg_ids, seg_tfs = segment_postings(segment, fieldname, term)
             if seg_ids.size:
                 ids.append(seg_ids.astype(np.int64) + offset)
                 tfs.append(seg_tfs.astype(np.float32))

@@ -27,16 +27,22 @@ def term_postings(reader, fieldname: str, term: str) -> tuple[np.ndarray, np.nda
     """(document numbers, term frequencies) of a term, deleted documents included."""
     ids, weights = [], []
     for segment, offset in reader.leaf_readers():
-        try:
-            matcher = segment._terms.matcher(fieldname, term.encode("utf-8"), segment.schema[fieldname].format)
-        except (TermNotFound, KeyError):
-            continue
-        seg_ids, seg_weights = _read_blocks(matcher)
-        ids.append(seg_ids + offset)
-        weights.append(seg_weights)
+        seg_ids, seg_weights = segment_postings(segment, fieldname, term)
+        if seg_ids.size:
+            ids.append(seg_ids + offset)
+            weights.append(seg_weights)
     if not ids:
         return EMPTY
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def segment_postings(segment, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's (document numbers from 0, term frequencies) of a term."""
+    try:
+        matcher = segment._terms.matcher(fieldname, term.encode("utf-8"), segment.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return EMPTY
+    return _read_blocks(matcher)
 
 
 def _read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
