@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 
 from whoosh import index
+from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.writing import NO_MERGE
 
 from search_app import number_tables, scoring
@@ -106,6 +107,16 @@ class SearchResult:
     pages: int = 1
 
 
+def _hold_stored_fields(reader) -> None:
+    """Open each segment's stored-fields file now, not at its first hit: a writer that merges
+    segments deletes their files, and Whoosh answers a file gone before it was opened with None
+    instead of an error. An open file outlives its deletion; one already gone is an OSError, and the
+    read is retried on the index as it now is."""
+    for leaf, _ in reader.leaf_readers():
+        if leaf.doc_count_all() and leaf._perdoc._cached_reader("_stored", STORED_COLUMN) is None:
+            raise FileNotFoundError(f"segment {leaf.segment().segment_id()} was merged away")
+
+
 _OPEN: dict[str, tuple[tuple, "SearchEngine"]] = {}
 _OPEN_LOCK = threading.Lock()
 
@@ -170,7 +181,13 @@ class SearchEngine:
     def searcher(self):
         with self._lock:
             if self._searcher is None:
-                self._searcher = self.ix.searcher()
+                searcher = self.ix.searcher()
+                try:
+                    _hold_stored_fields(searcher.reader())
+                except OSError:
+                    searcher.close()
+                    raise
+                self._searcher = searcher
                 self._table = load_doc_table(self._searcher.reader(), cache_mb=POSTINGS_CACHE_MB,
                                              folder=self.ix.storage.folder)
             return self._searcher

@@ -287,3 +287,20 @@ def test_a_search_asked_again_is_answered_from_the_generation_cache_until_someth
     again = reopened.search("camera an ninh", groups=groups, copies=copies)
     assert again is not first and again.total == first.total - 1
     assert engine.search("camera an ninh", groups=groups, copies=copies) is not first
+
+
+def test_a_search_survives_a_merge_that_deletes_the_segments_it_opened(tmp_path, monkeypatch):
+    """A writer (an update, `index --optimize`) may merge away segments while a server holds them open:
+    hits still come with their titles and texts, from the files opened or from the index as it now is."""
+    from whoosh import index
+
+    monkeypatch.setattr("search_app.engine.BATCH_SIZE", 4)
+    path = tmp_path / "ix"
+    SearchEngine.create(path).add(RECORDS, fresh=True)
+    engine = SearchEngine(index.open_dir(str(path)))  # not the process-wide engine: a server of its own
+    engine.searcher()
+    assert len(engine.ix._segments()) > 1
+    index.open_dir(str(path)).optimize()  # one segment; the files of the others are deleted
+    assert len(index.open_dir(str(path))._segments()) == 1
+    hits = engine.search("camera").hits
+    assert sorted(h.id for h in hits) == [1, 2] and all(h.title for h in hits)
