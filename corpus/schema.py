@@ -135,19 +135,28 @@ MIGRATIONS: list = [
 
 
 def _recompute_signatures(conn) -> None:
-    """6: near-duplicate signatures of the vectorised MinHash replace the pure-Python ones, so new
-    documents compare against signatures of the same kind (the links already found stay)."""
+    """Stored near-duplicate signatures recomputed by the current ingest.dedup.signature, so new
+    documents compare against signatures of the same kind (the links already found stay). Page
+    by page: the texts of a large store never sit in memory at once."""
     import json
 
     from ingest.dedup import signature
 
-    rows = conn.execute("SELECT s.document_id, d.text FROM document_signatures s JOIN documents d "
-                        "ON d.id = s.document_id").fetchall()
-    conn.executemany("UPDATE document_signatures SET signature = ? WHERE document_id = ?",
-                     [(json.dumps(signature(text)), doc_id) for doc_id, text in rows])
+    last = 0
+    while rows := conn.execute("SELECT s.document_id, d.text FROM document_signatures s JOIN documents d "
+                               "ON d.id = s.document_id WHERE s.document_id > ? ORDER BY s.document_id LIMIT 500",
+                               (last,)).fetchall():
+        conn.executemany("UPDATE document_signatures SET signature = ? WHERE document_id = ?",
+                         [(json.dumps(signature(text)), doc_id) for doc_id, text in rows])
+        last = rows[-1][0]
 
 
-MIGRATIONS.append(_recompute_signatures)
+def _signatures_of_version_2(conn) -> None:
+    """6: signatures of the vectorised MinHash (SIGNATURE_VERSION 2) replaced the pure-Python ones.
+    Nothing left to do: migration 10 recomputes them all in the current version."""
+
+
+MIGRATIONS.append(_signatures_of_version_2)
 
 
 def _add_warnings(conn) -> None:
@@ -177,6 +186,9 @@ def _order_signatures(conn) -> None:
 
 
 MIGRATIONS.append(_order_signatures)
+# 10: near-duplicate signatures of SIGNATURE_VERSION 3 (words, shingles and permutations hashed
+# arithmetically in numpy) replace those of version 2.
+MIGRATIONS.append(_recompute_signatures)
 
 
 def typed(conn, sql: str) -> str:

@@ -39,3 +39,63 @@ def test_links_survive_reopening_and_reimport(tmp_path):
     with Store(path) as store:
         import_paths(store, [tmp_path / "docs"])  # unchanged: no new links, none lost
         assert store.conn.execute("SELECT count(*) FROM near_duplicates").fetchone()[0] == 2
+
+
+def test_signatures_of_an_older_version_are_recomputed_and_still_find_reposts(tmp_path):
+    """Migration 10: a store whose signatures are of an older kind (here: all alike, as no
+    signature of the current kind is) gets them recomputed, and a repost imported afterwards is
+    linked to the original imported before."""
+    import json
+    import sqlite3
+
+    from corpus.schema import MIGRATIONS
+    from ingest.dedup import signature
+
+    write_corpus(tmp_path / "docs")
+    (tmp_path / "later").mkdir()
+    (tmp_path / "docs" / "repost.txt").rename(tmp_path / "later" / "repost.txt")
+    path = tmp_path / "kb.sqlite3"
+    with Store(path) as store:
+        report = import_paths(store, [tmp_path / "docs"])
+        ids = {p.rsplit("/", 1)[-1]: i for p, i in zip(report.added, report.document_ids)}
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE document_signatures SET signature = ?", (json.dumps([7] * 128),))
+        conn.execute("PRAGMA user_version = 9")
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        for doc_id, sig in store.conn.execute("SELECT document_id, signature FROM document_signatures"):
+            assert json.loads(sig) == list(signature(store.get_document(doc_id)["text"]))
+        report = import_paths(store, [tmp_path / "later"])
+        links = DuplicateLinks(store).links(report.document_ids[0])
+        assert [l["id"] for l in links] == [ids["original.txt"]] and links[0]["similarity"] >= 0.8
+
+
+def test_estimated_similarity_tracks_the_exact_jaccard_of_the_word_runs():
+    """The hashed words are fold_words' words, and the MinHash estimate follows the exact Jaccard
+    similarity of the 5-word runs (as strings, no hashing) as texts drift apart."""
+    import random
+
+    from ingest.dedup import fold_words, signature, similarity, word_hashes
+
+    def runs(text):
+        words = fold_words(text)
+        return {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
+
+    rng = random.Random(3)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((samples_dir() / "articles").glob("*.txt"))]
+    vocabulary = [w for text in texts for w in text.split()]
+    errors = []
+    for text in texts:
+        hashes = dict(zip(fold_words(text), word_hashes(text).tolist()))
+        assert len(set(hashes.values())) == len(hashes)  # one hash per distinct word, none shared
+        for percent in (0, 2, 5, 10, 30):
+            words = text.split()
+            for i in rng.sample(range(len(words)), len(words) * percent // 100):
+                words[i] = rng.choice(vocabulary)
+            changed = " ".join(words)
+            a, b = runs(text), runs(changed)
+            errors.append(similarity(signature(text), signature(changed)) - len(a & b) / len(a | b))
+    assert max(map(abs, errors)) < 0.15
+    assert (sum(e * e for e in errors) / len(errors)) ** 0.5 < 0.06  # sqrt(J(1-J)/128) is at most 0.044
