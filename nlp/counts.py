@@ -14,14 +14,35 @@ NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
 DURATIONS = {"năm", "tháng", "ngày", "giờ", "phút", "giây", "tuần", "quý", "đêm", "tiếng"}
 # Words after which a number is a name or a label, not a count.
-LABEL_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:ngày|tháng|năm|thứ|lần|khóa|khoá|số|điều|khoản|mục|chương|phụ\s+lục|giai\s+đoạn|đợt|kỳ|"
-    r"thôn|xóm|tổ|khu\s+phố|phường|quận|ấp|bản|tiểu\s+khu|khối|đội|phòng|quốc\s+lộ|tỉnh\s+lộ|đường|km|lớp|hẻm|"
-    r"ngõ|kiệt|căn\s+hộ|covid|sars-cov|ban\s+chỉ\s+đạo|bcđ|chỉ\s+thị|nghị\s+quyết|quyết\s+định|kế\s+hoạch|"
-    r"đề\s+án|dự\s+án|trang|tập|câu|bước|tầng|ô|lô|thửa|biển\s+số|hotline|điện\s+thoại|sđt|đt|fax|lúc|"
-    r"vào\s+lúc|khu|cụm|mã|hạng|top)\s*[-–]?\s*$)",
-    re.IGNORECASE,
+LABEL_WORDS = (
+    "ngày", "tháng", "năm", "thứ", "lần", "khóa", "khoá", "số", "điều", "khoản", "mục", "chương", "phụ lục",
+    "giai đoạn", "đợt", "kỳ", "thôn", "xóm", "tổ", "khu phố", "phường", "quận", "ấp", "bản", "tiểu khu", "khối",
+    "đội", "phòng", "quốc lộ", "tỉnh lộ", "đường", "km", "lớp", "hẻm", "ngõ", "kiệt", "căn hộ", "covid",
+    "sars-cov", "ban chỉ đạo", "bcđ", "chỉ thị", "nghị quyết", "quyết định", "kế hoạch", "đề án", "dự án",
+    "trang", "tập", "câu", "bước", "tầng", "ô", "lô", "thửa", "biển số", "hotline", "điện thoại", "sđt", "đt",
+    "fax", "lúc", "vào lúc", "khu", "cụm", "mã", "hạng", "top",
 )
+
+
+def _alternation(phrases, backwards: bool = False) -> str:
+    """ "phụ lục" -> r"phụ\s+lục" (or r"cụl\s+ụhp" to match a reversed text)."""
+    if backwards:
+        phrases = (" ".join(word[::-1] for word in reversed(phrase.split())) for phrase in phrases)
+    return "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
+
+
+LABEL_BEFORE = re.compile(r"(?:(?<!\w)(?:" + _alternation(LABEL_WORDS) + r")\s*[-–]?\s*$)", re.IGNORECASE)
+# LABEL_BEFORE read backwards, on the reversed text: one match anchored at the text's end instead of
+# a search that tries the whole alternation at every character (the same strings match).
+_LABEL_BEFORE_REVERSED = re.compile(r"\s*[-–]?\s*(?:" + _alternation(LABEL_WORDS, backwards=True) + r")(?!\w)",
+                                    re.IGNORECASE)
+
+
+def ends_with_label(text: str) -> bool:
+    """Whether the text ends with a word that makes the number after it a name or a label."""
+    return _LABEL_BEFORE_REVERSED.match(text[::-1]) is not None
+
+
 NOT_UNITS = {
     "và", "của", "là", "đã", "được", "với", "trong", "trên", "dưới", "tại", "ở", "cho", "đến", "từ", "theo",
     "về", "các", "những", "này", "đó", "thì", "mà", "nhưng", "hoặc", "hay", "so", "lên", "xuống", "trở",
@@ -78,13 +99,27 @@ def _is_label(before: str, rest: str = "") -> bool:
     tail = before[-40:]
     if TOTAL_BEFORE.search(tail):
         return False  # "tổng số 112 mắt camera" counts
-    if LABEL_BEFORE.search(tail):
+    if ends_with_label(tail):
         return True
     # "thôn Nà Lũng 2 cách …" names; "xã Long Hưng 20 hộ dân" counts
     return _closes_name(tail) and not (rest and is_count_noun(find_unit(rest) or ""))
 
 
+def _last_words_start(text: str, words: int) -> int:
+    """Where the last `words` whitespace-separated words of a text start (0 when it has no more): a
+    pattern bound to the text's end that spans no more words need not be tried before."""
+    head = text.rsplit(None, words)
+    return len(head[0]) if len(head) > words else 0
+
+
+_CAPITAL = re.compile(r"[A-ZĐ]")
+
+
 def _closes_name(tail: str) -> bool:
+    # NAME_BEFORE ends in a capitalized last word or in capitals and a dash: without a capital in the
+    # last two words the search over the whole tail cannot match.
+    if not _CAPITAL.search(tail, _last_words_start(tail, 2)):
+        return False
     m = NAME_BEFORE.search(tail)
     if not m:
         return False
@@ -95,13 +130,17 @@ def _closes_name(tail: str) -> bool:
     return not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2
 
 
+_WORD_GAP = re.compile(r"\s+|\s*,\s*")
+_SPACE = re.compile(r"\s*")
+
+
 def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
     words = []
     for m in WORD.finditer(rest):
         gap = rest[words[-1].end() if words else 0:m.start()]
-        if words and not re.fullmatch(r"\s+|\s*,\s*", gap):
+        if words and not _WORD_GAP.fullmatch(gap):
             break
-        if not words and not re.fullmatch(r"\s*", gap):
+        if not words and not _SPACE.fullmatch(gap):
             break
         words.append(m)
         if len(words) >= limit:
@@ -194,8 +233,11 @@ def is_count_noun(unit: str) -> bool:
                                                               for u in unit_lexicon())
 
 
+_MULTIPLIER = re.compile(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?")
+
+
 def _money(rest: str, before: str) -> tuple[int, str, int] | None:
-    m = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?", rest)
+    m = _MULTIPLIER.match(rest)
     if not m:
         return None
     after = rest[m.end():].lstrip()
@@ -206,11 +248,31 @@ def _money(rest: str, before: str) -> tuple[int, str, int] | None:
     return MULTIPLIERS[m.group(1)], "đồng", m.end()
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _at_digit_runs(pattern: re.Pattern, text: str):
+    """pattern.finditer(text) for a pattern whose matches open a run of digits (NUMBER, FRACTION: they
+    look behind for no word character), trying it only where such a run starts rather than at every
+    character, which dominates the time of a search opening with a look-behind."""
+    end = 0
+    for run in _DIGITS.finditer(text):
+        if run.start() < end:
+            continue
+        m = pattern.match(text, run.start())  # the look-behind still sees the text before
+        if m:
+            yield m
+            end = m.end()
+
+
+_PERCENT = re.compile(r"\s*%")
+
+
 def find_counts(text: str, start: int = 0) -> list[Count]:
     """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
     quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)]
     counts = _fractions(text, start)
-    for m in NUMBER.finditer(text):
+    for m in _at_digit_runs(NUMBER, text):
         if any(a < m.start() < b for a, b in quote_spans):
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:m.start()]
@@ -219,7 +281,7 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
         value = parse_number(m.group(1), m.group(2))
         rest = text[m.end():]
         pos = m.end()
-        percent = re.match(r"\s*%", rest)
+        percent = _PERCENT.match(rest)
         if percent:
             counts.append(Count(value, "%", start + m.start(), start + pos + percent.end(), start + m.end()))
             continue
@@ -246,6 +308,10 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
     return sorted(counts, key=lambda c: c.start)
 
 
+_SCHOOL_OR_FISCAL = re.compile(r"\s*(?:học|tài\s+chính)(?!\s+(?:sinh|viên))", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"\s*(?:\S+\s+){0,2}(?:19|20)\d{2}(?!\d)")
+
+
 def _word_numbers(text: str, start: int, quote_spans) -> list[Count]:
     found = []
     for m in WORD_NUMBER.finditer(text):
@@ -255,23 +321,27 @@ def _word_numbers(text: str, start: int, quote_spans) -> list[Count]:
             continue  # inside a name, or a capitalized word mid-sentence ("Năm Căn", "Ba Vì")
         rest = text[m.end():]
         unit = find_unit(rest)
-        if not unit or not is_count_noun(unit) or LABEL_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+        if not unit or not is_count_noun(unit) or ends_with_label(text[max(0, m.start() - 40):m.start()]):
             continue  # "thứ hai", "tháng ba", "hai bên", "ba mẹ"
-        if word.lower() == "năm" and (re.match(r"\s*(?:học|tài\s+chính)(?!\s+(?:sinh|viên))", rest, re.IGNORECASE)
-                                      or re.match(r"\s*(?:\S+\s+){0,2}(?:19|20)\d{2}(?!\d)", rest)):
+        if word.lower() == "năm" and (_SCHOOL_OR_FISCAL.match(rest) or _YEAR_AFTER.match(rest)):
             continue  # "năm học 2023": "năm" is a year here
         end = m.end() + len(rest) - len(rest.lstrip()) + len(unit)
         found.append(Count(WORD_NUMBERS[word.lower()], unit, start + m.start(), start + end, start + m.end()))
     return found
 
 
+_DATE_WORD_BEFORE = re.compile(r"(?:ngày|tháng|đến|từ|năm)\s*$", re.IGNORECASE)
+
+
 def _fractions(text: str, start: int) -> list[Count]:
     """ "152/158 thôn, tổ dân phố": two counts of one unit, the part first."""
     found = []
-    for m in FRACTION.finditer(text):
+    if "/" not in text:
+        return found
+    for m in _at_digit_runs(FRACTION, text):
         part, whole = parse_number(m.group(1), None), parse_number(m.group(2), None)
         before = text[:m.start()]
-        if part > whole or _is_label(before) or re.search(r"(?:ngày|tháng|đến|từ|năm)\s*$", before, re.IGNORECASE):
+        if part > whole or _is_label(before) or _DATE_WORD_BEFORE.search(before):
             continue
         unit = find_unit(text[m.end():])
         if unit is None or unit.split()[0].lower() in DURATIONS:
@@ -282,14 +352,21 @@ def _fractions(text: str, start: int) -> list[Count]:
     return found
 
 
+_DATE_OR_RANGE_OPEN = re.compile(r"\d\s*(?:/|\s[-–]|–)\s*$|\d-$")  # also "2019-12"
+
+
 def _slash_date(before: str) -> bool:
     """The second half of a date (13/4) or of a range (2021 - 2026)."""
-    return bool(re.search(r"\d\s*(?:/|\s[-–]|–)\s*$|\d-$", before))  # also "2019-12"
+    # A match spans the last two words at most ("13 /", "2021 -"): no need to scan the text before.
+    return bool(_DATE_OR_RANGE_OPEN.search(before, _last_words_start(before, 2)))
+
+
+_NUMBERING_MARK = re.compile(r"[.)]\s")
 
 
 def _line_numbering(text: str, m: re.Match) -> bool:
     head = text[:m.start()]
-    return (not head.strip() or head.endswith("\n")) and bool(re.match(r"[.)]\s", text[m.end():m.end() + 2]))
+    return (not head.strip() or head.endswith("\n")) and bool(_NUMBERING_MARK.match(text, m.end(), m.end() + 2))
 
 
 def _is_year(value: float, unit: str, raw: str) -> bool:
