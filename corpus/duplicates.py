@@ -30,7 +30,7 @@ class DuplicateLinks:
             rows = self.store.conn.execute("SELECT document_id, signature, seq FROM document_signatures "
                                            "WHERE seq > ? ORDER BY seq", (self._seq,))
         for doc_id, sig, seq in rows:
-            if doc_id not in self._index.signatures:  # not one this object added itself
+            if doc_id not in self._index:  # not one this object added itself
                 self._index.add(doc_id, tuple(json.loads(sig)))
             self._seq = max(self._seq, seq or 0)
         return self._index

@@ -45,6 +45,7 @@ _B = np.array([_rng.getrandbits(64) for _ in range(PERMUTATIONS)], dtype=_U64)[:
 _MIX = _odd64(SHINGLE_WORDS)  # a shingle: the sum of its word hashes times these, one per position
 _R = _odd64(1)[0]             # a word: the polynomial of its characters in R (mod 2**64)
 _R_INVERSE = _U64(pow(int(_R), -1, 1 << 64))
+_BAND_MIX, _BAND_SALT = _odd64(PERMUTATIONS), _odd64(PERMUTATIONS)  # bucket names (NearDuplicateIndex)
 _32, _33 = _U64(32), _U64(33)
 _FMIX1, _FMIX2 = _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
 _SPACE, _DROPPED = 32, 0  # what the fold table maps a character to that is not part of a word / is removed
@@ -178,7 +179,11 @@ def jaccard(text_a: str, text_b: str) -> float:
 
 class NearDuplicateIndex:
     """Signatures in LSH buckets; find() returns the indexed keys whose estimated
-    similarity reaches the threshold, best first."""
+    similarity reaches the threshold, best first.
+
+    The signatures are the rows of one array, so the candidates' similarities are one numpy
+    comparison; a bucket is named by a 64-bit hash of its band (a collision of two bands only
+    makes one more candidate, whose similarity is then computed like any other's)."""
 
     def __init__(self, threshold: float = 0.8, bands: int = BANDS):
         if PERMUTATIONS % bands:
@@ -186,22 +191,47 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self.bands = bands
         self.rows = PERMUTATIONS // bands
-        self.buckets: dict[tuple, list[Hashable]] = defaultdict(list)
-        self.signatures: dict[Hashable, tuple[int, ...]] = {}
+        self.buckets: dict[int, list[Hashable]] = defaultdict(list)
+        self._row_of: dict[Hashable, int] = {}
+        self._keys: list[Hashable] = []
+        self._matrix = np.zeros((16, PERMUTATIONS), dtype=_U64)
+        self._band_mix = _BAND_MIX[:self.rows]
 
     def add(self, key: Hashable, sig: tuple[int, ...]) -> None:
-        self.signatures[key] = sig
-        for band in self._bands(sig):
+        values = self._array(sig)
+        row = self._row_of.get(key)
+        if row is None:
+            row = self._row_of[key] = len(self._keys)
+            self._keys.append(key)
+            if row == len(self._matrix):
+                self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._matrix[row] = values
+        for band in self._bands(values):
             self.buckets[band].append(key)
 
     def find(self, sig: tuple[int, ...]) -> list[tuple[Hashable, float]]:
-        candidates = {key for band in self._bands(sig) for key in self.buckets.get(band, ())}
-        scored = ((key, similarity(sig, self.signatures[key])) for key in candidates)
-        return sorted((pair for pair in scored if pair[1] >= self.threshold), key=lambda p: (-p[1], str(p[0])))
+        values = self._array(sig)
+        candidates = list({key for band in self._bands(values) for key in self.buckets.get(band, ())})
+        if not candidates:
+            return []
+        rows = [self._row_of[key] for key in candidates]
+        scores = ((self._matrix[rows] == values).sum(axis=1) / PERMUTATIONS).tolist()
+        return sorted(((key, score) for key, score in zip(candidates, scores) if score >= self.threshold),
+                      key=lambda p: (-p[1], str(p[0])))
 
     def __len__(self) -> int:
-        return len(self.signatures)
+        return len(self._keys)
 
-    def _bands(self, sig: tuple[int, ...]):
-        for band in range(self.bands):
-            yield (band, *sig[band * self.rows:(band + 1) * self.rows])
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._row_of
+
+    @staticmethod
+    def _array(sig: tuple[int, ...]) -> np.ndarray:
+        if len(sig) != PERMUTATIONS:
+            raise ValueError(f"a signature has {PERMUTATIONS} values, not {len(sig)}")
+        return np.array(sig, dtype=_U64)
+
+    def _bands(self, values: np.ndarray) -> list[int]:
+        """The bucket of each band: a hash of the band's number and its rows."""
+        by_band = values.reshape(self.bands, self.rows) * self._band_mix
+        return _mix(by_band.sum(axis=1, dtype=_U64) + _BAND_SALT[:self.bands]).tolist()
