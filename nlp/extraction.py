@@ -8,7 +8,9 @@ from typing import Protocol
 from nlp import counts as counts_mod
 from nlp import dates, docrefs, header, model_counts, models, places, status, tables
 from nlp.gazetteer import gazetteer
-from nlp.segment import Span, paragraphs, sentences, statements
+import bisect
+
+from nlp.segment import Span, paragraphs, split_sentences, statements
 
 EXTRACTOR_VERSION = "nlp-0.2.0"
 AREA_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã")
@@ -73,7 +75,8 @@ def _title(document: DocumentLike, text: str) -> str | None:
 
 def extract(document: DocumentLike) -> Extraction:
     text = document.text
-    spans = sentences(text)
+    paragraph_spans = paragraphs(text)
+    spans = [s for p in paragraph_spans for s in split_sentences(p)]
     head = header.from_fields(getattr(document, "header", None) or {}, text) or header.parse_header(text)
     repaired = docrefs.repair_symbol(head.number) if head else None
     if repaired:  # a scan's "07/CEUBND" is "07/CT-UBND": one OCR confusion, reported with the number
@@ -94,7 +97,8 @@ def extract(document: DocumentLike) -> Extraction:
     context = status.document_context(text, kind, result.number, result.title, result.published)
     scope = Scope(text, found_places, _issuer_area(result.issuer, found_places) or _document_area(found_places, result.title))
     masked = [(r.start, r.end) for r in all_refs]  # "Kế hoạch … ngày 13/4/2018": not the time of a count
-    result.figures, result.model_counts = _counts(text, spans, mentions, scope, context, masked)
+    paragraph_ends = [p.end for p in paragraph_spans]
+    result.figures, result.model_counts = _counts(text, spans, paragraph_ends, mentions, scope, context, masked)
     _add_table_counts(result, text, spans, mentions, scope, context)
     return result
 
@@ -105,6 +109,17 @@ class Scope:
     text: str
     places: list
     area: str | None
+    # Each mention's start with its place, in text order (a stable sort: places in order for one start).
+    by_start: list[tuple[int, places.Place]] = field(init=False)
+    starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_start = sorted(((start, p) for p in self.places for start, _ in p.mentions), key=lambda pair: pair[0])
+        self.starts = [start for start, _ in self.by_start]
+
+    def mentions_in(self, span: Span) -> list[tuple[int, places.Place]]:
+        """(start, place) of the mentions that start inside a span, in text order."""
+        return self.by_start[bisect.bisect_left(self.starts, span.start):bisect.bisect_left(self.starts, span.end)]
 
 
 def _add_table_counts(result: Extraction, text: str, spans: list[Span], mentions, scope: Scope,
@@ -159,9 +174,9 @@ def _doc_refs(text: str, spans: list[Span], head: header.Header | None, found: l
     return out
 
 
-def _counts(text, spans, mentions, scope: Scope, context: status.Context, masked) -> tuple[list[dict], list[dict]]:
+def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status.Context,
+            masked) -> tuple[list[dict], list[dict]]:
     figures, linked = [], []
-    paragraph_ends = [p.end for p in paragraphs(text)]
     last_model, paragraph_end = None, -1
     for sentence in spans:
         if sentence.start > paragraph_end:
@@ -219,8 +234,7 @@ def _place_in(text: str, statement: Span, count_start: int, count_end: int, scop
               fallback: bool = True) -> str | None:
     """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở" after
     the count, else the nearest place named before it in the statement, else the document's area."""
-    inside = sorted(((start, p) for p in scope.places for start, _ in p.mentions
-                     if statement.start <= start < statement.end), key=lambda pair: pair[0])
+    inside = scope.mentions_in(statement)
     for start, place in inside:
         if start >= count_end and AREA_PATTERN.search(text[max(count_end, start - 30):start]):
             return f"{place.level} {place.name}"

@@ -84,6 +84,7 @@ class Gazetteer:
         return {u.name for units in self.provinces.values() for u in units}
 
 
+@lru_cache(maxsize=65536)  # every place a text names is looked up again and again
 def key(name: str) -> str:
     return " ".join(fold(unify_tones(name)).replace("-", " ").split())
 

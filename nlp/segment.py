@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nlp.scan import finditer_where
+
 
 @dataclass(frozen=True)
 class Span:
@@ -27,10 +29,21 @@ def _sent_tokenize():
 # A line break inside a paragraph (PDF text is hard-wrapped): the line does not end a
 # sentence and the next one goes on in lower case or with a quoted name.
 _WRAPPED = re.compile(r"(?<![.!?:;…\]])[ \t]*\n[ \t]*(?=[a-zđà-ỹ“\"«‘]|\d+(?![\d.,]*[.)]\s)[\d.,]*\s)")
+_LINE_BREAK = re.compile(r"[ \t]*\n")  # where a _WRAPPED can start
+
+
+def _join_wrapped_lines(text: str) -> str:
+    """The text with each wrapped line break blanked out (offsets unchanged)."""
+    pieces, last = [], 0
+    for m in finditer_where(_WRAPPED, text, _LINE_BREAK):
+        pieces += [text[last:m.start()], " " * (len(m.group()) - 1), "\x00"]
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def paragraphs(text: str) -> list[Span]:
-    joined = _WRAPPED.sub(lambda m: " " * (len(m.group()) - 1) + "\x00", text)
+    joined = _join_wrapped_lines(text)
     spans = []
     for m in re.finditer(r"[^\n]*\S[^\n]*", joined):
         spans.append(Span(m.start(), m.end(), text[m.start():m.end()]))
