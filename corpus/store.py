@@ -92,20 +92,25 @@ class Store:
 
     def save_document(self, document, raw: bytes, extraction: dict | None = None) -> int:
         """Store raw bytes, the document and (optionally) its facts in one transaction."""
+        with self.conn:
+            return self.write_document(document, raw, extraction)
+
+    def write_document(self, document, raw: bytes, extraction: dict | None = None) -> int:
+        """save_document's writes in the caller's transaction (a `with store.conn:` block), for a
+        caller that commits more with them (corpus.duplicates.DuplicateLinks.save_all)."""
         now = _now()
         fields = _document_fields(document, extraction)
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING", (document.content_hash, document.media_type, len(raw), raw, now))
-            # One upsert: two writers saving the same source at once both end on the one row.
-            doc_id = self.conn.execute(
-                f"INSERT INTO documents({DOCUMENT_COLUMNS}, updated_at, source, imported_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET "
-                + ", ".join(f"{c} = excluded.{c}" for c in (*DOCUMENT_COLUMNS.split(", "), "updated_at"))
-                + " RETURNING id", (*fields, now, document.source, now)).fetchall()[0][0]
-            if extraction is not None:
-                self._write_facts(doc_id, extraction)
+        self.conn.execute(
+            "INSERT INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", (document.content_hash, document.media_type, len(raw), raw, now))
+        # One upsert: two writers saving the same source at once both end on the one row.
+        doc_id = self.conn.execute(
+            f"INSERT INTO documents({DOCUMENT_COLUMNS}, updated_at, source, imported_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in (*DOCUMENT_COLUMNS.split(", "), "updated_at"))
+            + " RETURNING id", (*fields, now, document.source, now)).fetchall()[0][0]
+        if extraction is not None:
+            self._write_facts(doc_id, extraction)
         return doc_id
 
     def replace_facts(self, document_id: int, extraction: dict) -> None:

@@ -53,6 +53,12 @@ def shown(path: Path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
+# Parsed documents are written in batches, each in one transaction (corpus.duplicates.DuplicateLinks.save_all):
+# a database page that several documents write (an index's, the near-duplicate tables') is written
+# once per batch, not once per document. The write lock is held only while a batch is written.
+BATCH_DOCUMENTS = 32
+
+
 def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress = no_progress,
                  runner: LocalRunner | None = None) -> ImportReport:
     """Files into the store. Parsing and extraction run on `runner` (this process by default, or Dask
@@ -62,8 +68,22 @@ def import_paths(store: Store, paths: Iterable[str | Path], progress: Progress =
     files = list(iter_files(paths))
     jobs = (_import_job(store, path) for path in files)
     outcomes = (runner or LocalRunner()).map(parse_and_extract, jobs)
-    for path, (job, outcome) in progress(zip(files, outcomes), len(files), "import"):
-        _record(store, path, job, outcome, report, links)
+    parsed: list[tuple[Path, Job, tuple]] = []
+    try:
+        for path, (job, outcome) in progress(zip(files, outcomes), len(files), "import"):
+            kind, value = outcome
+            if kind == "unchanged":
+                report.unchanged.append(shown(path))
+            elif kind == "error":
+                report.failed.append((shown(path), value))
+            else:
+                parsed.append((path, job, value))
+                if len(parsed) >= BATCH_DOCUMENTS:
+                    batch, parsed = parsed, []
+                    _save(batch, report, links)
+    finally:  # interrupted (Ctrl-C, a worker lost): what was parsed before is stored all the same
+        batch, parsed = parsed, []
+        _save(batch, report, links)
     refresh_derived(store)
     return report
 
@@ -91,18 +111,12 @@ def parse_and_extract(path: str, raw: bytes, source: str) -> tuple[str, object]:
     return "parsed", (document, extract(document).as_dict())
 
 
-def _record(store: Store, path: Path, job: Job | Done, outcome: tuple, report: ImportReport,
-            links: DuplicateLinks) -> None:
-    kind, value = outcome
-    if kind == "unchanged":
-        report.unchanged.append(shown(path))
-    elif kind == "error":
-        report.failed.append((shown(path), value))
-    else:
-        document, extraction = value
-        existed = store.has_source(document.source)
-        doc_id = store.save_document(document, job.args[1], extraction)
-        links.record(doc_id, document.text)
+def _save(batch: list[tuple[Path, Job, tuple]], report: ImportReport, links: DuplicateLinks) -> None:
+    """Parsed documents, their facts and near-duplicate links, in one transaction."""
+    if not batch:
+        return
+    saved = links.save_all([(document, job.args[1], extraction) for _, job, (document, extraction) in batch])
+    for (path, _, _), (doc_id, existed) in zip(batch, saved):
         report.document_ids.append(doc_id)
         (report.updated if existed else report.added).append(shown(path))
 

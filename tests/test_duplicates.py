@@ -99,3 +99,43 @@ def test_estimated_similarity_tracks_the_exact_jaccard_of_the_word_runs():
             errors.append(similarity(signature(text), signature(changed)) - len(a & b) / len(a | b))
     assert max(map(abs, errors)) < 0.15
     assert (sum(e * e for e in errors) / len(errors)) ** 0.5 < 0.06  # sqrt(J(1-J)/128) is at most 0.044
+
+
+def test_an_interrupted_import_stores_what_was_parsed_and_a_failed_batch_stores_nothing(tmp_path):
+    """Documents are written in batches: an interruption (Ctrl-C, a lost worker) after some files
+    still stores those parsed before it; a batch that fails is rolled back whole, and the links
+    found afterwards are those of the stored documents only."""
+    import pytest
+
+    from ingest import read_path
+    from policekb.runners import LocalRunner
+
+    write_corpus(tmp_path / "docs")
+
+    class Interrupted(LocalRunner):
+        def map(self, fn, items):
+            for number, result in enumerate(super().map(fn, items)):
+                if number == 2:
+                    raise KeyboardInterrupt
+                yield result
+
+    with Store(tmp_path / "kb.sqlite3") as store:
+        with pytest.raises(KeyboardInterrupt):
+            import_paths(store, [tmp_path / "docs"], runner=Interrupted())
+        assert sorted(d["source"].rsplit("/", 1)[-1] for d in store.documents()) == ["original.txt", "other.txt"]
+        links = DuplicateLinks(store)
+        repost = read_path(tmp_path / "docs" / "repost.txt")
+        repost.source = "repost"
+        with pytest.raises(TypeError):  # the second document's facts cannot be written: neither is stored
+            links.save_all([(repost, b"raw", None), (repost, b"raw", {"figures": [None]})])
+        assert store.count_documents() == 2 and "repost" not in {d["source"] for d in store.documents()}
+        assert links._index is None  # what it held of the rolled-back batch is read again from the store
+        saved = links.save(repost, b"raw")
+        assert [link["source"].rsplit("/", 1)[-1] for link in links.links(saved)] == ["original.txt"]
+        with store.conn:
+            store.conn.execute("DELETE FROM documents WHERE id = ?", (saved,))
+        report = import_paths(store, [tmp_path / "docs"])
+        assert report.unchanged and len(report.added) == 1
+        [(linked, _)] = store.conn.execute("SELECT other_id, similarity FROM near_duplicates "
+                                           "WHERE document_id = ?", (report.document_ids[0],)).fetchall()
+        assert store.get_document(linked)["source"].endswith("original.txt")
