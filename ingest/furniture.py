@@ -38,9 +38,15 @@ CELL_SPLIT = re.compile(r"(?<!\\)\|")
 POLL_OPEN = re.compile(r"^\s*(?:bình\s+chọn|theo\s+bạn.*\?)\s*$", re.IGNORECASE)
 
 
+# FURNITURE_INLINE matches no line without one of these (lower case): a cheap test first, as
+# scanning a long line with the pattern is the costly part of reading a .txt file.
+_INLINE_WORDS = ("truy", "thăm", "ếu", "quả")
+
+
 def _drop_furniture_cells(line: str) -> str:
     """Keep the cells of a table row that are not counters or polls; a plain line is one cell."""
-    if not FURNITURE_INLINE.search(line):
+    lowered = line.lower()
+    if not any(word in lowered for word in _INLINE_WORDS) or not FURNITURE_INLINE.search(line):
         return line
     cells = [c.strip() for c in CELL_SPLIT.split(line)]
     kept = [c for c in cells if c and not FURNITURE_INLINE.search(c)]
