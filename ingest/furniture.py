@@ -38,15 +38,18 @@ CELL_SPLIT = re.compile(r"(?<!\\)\|")
 POLL_OPEN = re.compile(r"^\s*(?:bình\s+chọn|theo\s+bạn.*\?)\s*$", re.IGNORECASE)
 
 
-# FURNITURE_INLINE matches no line without one of these (lower case): a cheap test first, as
-# scanning a long line with the pattern is the costly part of reading a .txt file.
-_INLINE_WORDS = ("truy", "thăm", "ếu", "quả")
+def _may_hold_inline_furniture(line: str) -> bool:
+    """False when FURNITURE_INLINE cannot match: the words each of its branches needs are not all
+    in the line. A cheap test first, as scanning a long line with the pattern is the costly part
+    of reading a .txt file."""
+    lowered = line.lower()
+    return (("truy" in lowered and "cập" in lowered) or "thăm" in lowered or ("(" in lowered and "phiếu" in lowered)
+            or ("xem" in lowered and "quả" in lowered))
 
 
 def _drop_furniture_cells(line: str) -> str:
     """Keep the cells of a table row that are not counters or polls; a plain line is one cell."""
-    lowered = line.lower()
-    if not any(word in lowered for word in _INLINE_WORDS) or not FURNITURE_INLINE.search(line):
+    if not _may_hold_inline_furniture(line) or not FURNITURE_INLINE.search(line):
         return line
     cells = [c.strip() for c in CELL_SPLIT.split(line)]
     kept = [c for c in cells if c and not FURNITURE_INLINE.search(c)]
@@ -91,7 +94,7 @@ def strip_furniture(text: str) -> str:
         if line.strip():
             out.append(line)
     cleaned = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+    return (re.sub(r"\n{3,}", "\n\n", cleaned) if "\n\n\n" in cleaned else cleaned).strip()
 
 
 # ---------------------------------------------------------------- vocabularies for markup
