@@ -17,6 +17,19 @@ DOCUMENT_COLUMNS = ("content_hash, media_type, kind, title, published, issuer, n
                     "warnings")  # the fields _document_fields gives, in its order
 
 
+
+def _document_upsert(columns: tuple[str, ...]) -> str:
+    """INSERT of a document's columns (DOCUMENT_COLUMNS, then `columns`), or UPDATE of the row of
+    its source: all of them but source and imported_at."""
+    names = (*DOCUMENT_COLUMNS.split(", "), *columns)
+    return (f"INSERT INTO documents({', '.join(names)}, source, imported_at) VALUES ({', '.join('?' * (len(names) + 2))}) "
+            "ON CONFLICT(source) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in names) + " RETURNING id")
+
+
+_SAVE_DOCUMENT = _document_upsert(("updated_at",))
+_SAVE_EXTRACTED_DOCUMENT = _document_upsert(("updated_at", "extractor_version", "extracted_at"))
+_unicode_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
+
 # The ids of one JSON array parameter: a search may select more ids than SQLite allows parameters.
 ID_LIST = "SELECT CAST(value AS BIGINT) FROM json_each(?)"
 
@@ -103,14 +116,14 @@ class Store:
         self.conn.execute(
             "INSERT INTO blobs(hash, media_type, size, content, added_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING", (document.content_hash, document.media_type, len(raw), raw, now))
-        # One upsert: two writers saving the same source at once both end on the one row.
-        doc_id = self.conn.execute(
-            f"INSERT INTO documents({DOCUMENT_COLUMNS}, updated_at, source, imported_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in (*DOCUMENT_COLUMNS.split(", "), "updated_at"))
-            + " RETURNING id", (*fields, now, document.source, now)).fetchall()[0][0]
-        if extraction is not None:
-            self._write_facts(doc_id, extraction)
+        # One upsert: two writers saving the same source at once both end on the one row. With
+        # facts, it stamps the extractor's version too (replace_facts stamps it with an UPDATE).
+        if extraction is None:
+            doc_id = self.conn.execute(_SAVE_DOCUMENT, (*fields, now, document.source, now)).fetchall()[0][0]
+        else:
+            doc_id = self.conn.execute(_SAVE_EXTRACTED_DOCUMENT, (
+                *fields, now, extraction.get("extractor_version", "unknown"), now, document.source, now)).fetchall()[0][0]
+            self._write_facts(doc_id, extraction, stamped=True)
         return doc_id
 
     def replace_facts(self, document_id: int, extraction: dict) -> None:
@@ -162,14 +175,16 @@ class Store:
         while jobs := self.claim_extraction_jobs(batch, worker, lease):
             yield from jobs
 
-    def _write_facts(self, doc_id: int, ex: dict) -> None:
+    def _write_facts(self, doc_id: int, ex: dict, stamped: bool = False) -> None:
+        """The document's facts replaced by those of the extraction `ex`; stamped: the document's
+        row already says which extractor wrote them, and when."""
         version = ex.get("extractor_version", "unknown")
         for table in FACT_TABLES:
             self.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
         rows = {
             "doc_refs": [(r["number"], number_key(r["number"]), r.get("type"), r.get("date"), r.get("issuer"),
                           int(bool(r.get("own"))), r.get("text")) for r in ex.get("doc_refs", [])],
-            "models": [(m["name"], m["canonical"], match_key(m["name"]), json.dumps(m.get("aliases", []), ensure_ascii=False),
+            "models": [(m["name"], m["canonical"], match_key(m["name"]), _unicode_json(m.get("aliases", [])),
                         json.dumps(m.get("mentions", []))) for m in ex.get("models", [])],
             "model_counts": [(c["model"], match_key(c["model"]), c["value"], c.get("unit"), c.get("place"), c.get("text"),
                               c.get("status"), c.get("as_of"), int(bool(c.get("footer"))))
@@ -192,7 +207,9 @@ class Store:
             self.conn.executemany(
                 f"INSERT INTO {table}({cols}) VALUES ({marks})",
                 [(*row, doc_id, *_span(item), version) for row, item in zip(rows[table], items)])
-        self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?", (version, _now(), doc_id))
+        if not stamped:
+            self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?",
+                              (version, _now(), doc_id))
         self.conn.execute("DELETE FROM extraction_jobs WHERE document_id = ?", (doc_id,))  # its job is done
         # A count, not a flag: a rebuild subtracts what it saw, so a write during the rebuild keeps it stale.
         self.conn.execute("UPDATE derived_state SET dirty = dirty + 1 WHERE name = 'replication'")
