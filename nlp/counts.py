@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
+from nlp.scan import finditer_at_digit_runs
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -248,23 +249,6 @@ def _money(rest: str, before: str) -> tuple[int, str, int] | None:
     return MULTIPLIERS[m.group(1)], "đồng", m.end()
 
 
-_DIGITS = re.compile(r"\d+")
-
-
-def _at_digit_runs(pattern: re.Pattern, text: str):
-    """pattern.finditer(text) for a pattern whose matches open a run of digits (NUMBER, FRACTION: they
-    look behind for no word character), trying it only where such a run starts rather than at every
-    character, which dominates the time of a search opening with a look-behind."""
-    end = 0
-    for run in _DIGITS.finditer(text):
-        if run.start() < end:
-            continue
-        m = pattern.match(text, run.start())  # the look-behind still sees the text before
-        if m:
-            yield m
-            end = m.end()
-
-
 _PERCENT = re.compile(r"\s*%")
 
 
@@ -272,7 +256,7 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
     """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
     quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)]
     counts = _fractions(text, start)
-    for m in _at_digit_runs(NUMBER, text):
+    for m in finditer_at_digit_runs(NUMBER, text):
         if any(a < m.start() < b for a, b in quote_spans):
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:m.start()]
@@ -338,7 +322,7 @@ def _fractions(text: str, start: int) -> list[Count]:
     found = []
     if "/" not in text:
         return found
-    for m in _at_digit_runs(FRACTION, text):
+    for m in finditer_at_digit_runs(FRACTION, text):
         part, whole = parse_number(m.group(1), None), parse_number(m.group(2), None)
         before = text[:m.start()]
         if part > whole or _is_label(before) or _DATE_WORD_BEFORE.search(before):

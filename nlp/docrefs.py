@@ -14,6 +14,7 @@ from functools import lru_cache
 from nlp import dates
 from nlp.normalize import nfc, number_key
 from nlp.resources import read_table
+from nlp.scan import finditer_at_digit_runs, finditer_where
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _SEP = r"(?:\s?-\s?(?=[A-ZĐ0-9]{2})|-)"
@@ -93,9 +94,13 @@ def parse_number(number: str) -> dict:
     return {"serial": int(serial), "year": year, "type_code": None, "issuer_code": rest}
 
 
+@lru_cache(maxsize=1)
+def _type_codes_upper() -> dict[str, str]:
+    return {k.upper(): v for k, v in type_codes().items()}
+
+
 def _code_type(code: str) -> str | None:
-    upper = {k.upper(): v for k, v in type_codes().items()}
-    return type_codes().get(code) or upper.get(code.upper())
+    return type_codes().get(code) or _type_codes_upper().get(code.upper())
 
 
 def _type_from_words(before: str) -> tuple[str | None, int]:
@@ -120,7 +125,7 @@ def _date_after(after: str) -> tuple[str | None, int]:
 
 def find_doc_refs(text: str) -> list[DocRef]:
     refs = []
-    for m in SYMBOL.finditer(text):
+    for m in finditer_at_digit_runs(SYMBOL, text):
         if _NAME_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             continue  # "Ban Chỉ đạo 138/CP" is a name, not a reference
         number = clean_number(m.group())
@@ -152,13 +157,14 @@ def find_doc_refs(text: str) -> list[DocRef]:
 
 # "Chỉ thị số 12 của UBND tỉnh", "Đề án 06": a capitalized type word and a serial, no symbol.
 _BARE_REF = re.compile(r"(?<!\w)(" + "|".join(TYPE_WORDS) + r")\s+(số\s*:?\s*)?(\d{1,5})(?![\w/.,\-]|\s*/|\s*-\s*[A-ZĐ])")
+_TYPE_WORD_OPENS = re.compile("|".join(TYPE_WORDS))  # where a _BARE_REF can start (see nlp.scan)
 
 
 def _refs_without_symbol(text: str, taken: list[tuple[int, int]]) -> list[DocRef]:
     from nlp.counts import DURATIONS, find_unit, is_count_noun
 
     found = []
-    for m in _BARE_REF.finditer(text):
+    for m in finditer_where(_BARE_REF, text, _TYPE_WORD_OPENS):
         if not m.group(1)[0].isupper() or any(a <= m.start() < b for a, b in taken):
             continue  # "kế hoạch 5 năm" is a plan of five years, not a document
         serial = m.group(3)

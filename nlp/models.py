@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from nlp.normalize import canonical, fold, match_key, unify_tones
 from nlp.resources import read_list
+from nlp.scan import finditer_where
 from nlp.segment import Span
 
 TRIGGER = re.compile(r"(?<!\w)mô\s+hình(?!\w)", re.IGNORECASE)
@@ -368,10 +369,10 @@ def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) 
     names |= {abbreviate(n) for n in names}
     if not names:
         return []
-    pattern = _names_pattern(frozenset(names))
+    pattern, opener = _names_pattern(frozenset(names))
     found = []
     for sentence in sentences:
-        for m in pattern.finditer(sentence.text):
+        for m in finditer_where(pattern, sentence.text, opener):
             start = sentence.start + m.start()
             if not _overlaps(start, taken):
                 found.append(ModelMention(" ".join(m.group(1).split()), start, start + len(m.group(1)), False))
@@ -379,9 +380,11 @@ def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) 
 
 
 @lru_cache(maxsize=256)  # the known models recur in every document
-def _names_pattern(names: frozenset[str]) -> re.Pattern:
-    alternatives = [r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=lambda n: (-len(n), n))]
-    return re.compile(r"(?<![\w“\"«‘])(" + "|".join(alternatives) + r")(?![\w”\"»’])")
+def _names_pattern(names: frozenset[str]) -> tuple[re.Pattern, re.Pattern]:
+    """The names as whole words, longest first; and their bare alternation, which finds where one can
+    start much faster (see nlp.scan)."""
+    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(r"(?<![\w“\"«‘])(" + alternatives + r")(?![\w”\"»’])"), re.compile(alternatives)
 
 
 # --- one model, several spellings ------------------------------------------------------------------
