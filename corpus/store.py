@@ -26,6 +26,17 @@ def _document_upsert(columns: tuple[str, ...]) -> str:
             "ON CONFLICT(source) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in names) + " RETURNING id")
 
 
+_FACT_COLUMNS = {
+    "doc_refs": "number, number_key, type, date, issuer, is_own, text",
+    "models": "name, canonical, model_key, aliases, mentions",
+    "model_counts": "model, model_key, value, unit, place, text, status, as_of, footer",
+    "figures": "value, unit, text, place",
+    "places": "name, level, province, district, lat, lon, mentions",
+}
+_INSERT_FACTS = {  # a fact's own columns, then its document and provenance (_span)
+    table: f"INSERT INTO {table}({cols}, document_id, start_offset, end_offset, sentence_start, sentence_end, "
+           f"extractor_version) VALUES ({', '.join('?' * (len(cols.split(',')) + 6))})"
+    for table, cols in _FACT_COLUMNS.items()}
 _SAVE_DOCUMENT = _document_upsert(("updated_at",))
 _SAVE_EXTRACTED_DOCUMENT = _document_upsert(("updated_at", "extractor_version", "extracted_at"))
 _unicode_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
@@ -43,11 +54,15 @@ def _now() -> str:
 
 
 def _span(item: dict) -> tuple:
-    sentence = item.get("sentence") or [None, None]
-    mentions = item.get("mentions") or []
-    start = item.get("start", mentions[0][0] if mentions else None)
-    end = item.get("end", mentions[0][1] if mentions else None)
-    return start, end, sentence[0], sentence[1]
+    """start, end (the first mention's when the item has none), sentence start and end."""
+    sentence = item.get("sentence") or _NO_SPAN
+    if "start" in item and "end" in item:
+        return item["start"], item["end"], sentence[0], sentence[1]
+    first = (item.get("mentions") or _NO_MENTIONS)[0]
+    return item.get("start", first[0]), item.get("end", first[1]), sentence[0], sentence[1]
+
+
+_NO_SPAN, _NO_MENTIONS = (None, None), ((None, None),)
 
 
 class Store:
@@ -193,20 +208,9 @@ class Store:
             "places": [(p["name"], p["level"], p.get("province"), p.get("district"), p.get("lat"), p.get("lon"),
                         json.dumps(p.get("mentions", []))) for p in ex.get("places", [])],
         }
-        columns = {
-            "doc_refs": "number, number_key, type, date, issuer, is_own, text",
-            "models": "name, canonical, model_key, aliases, mentions",
-            "model_counts": "model, model_key, value, unit, place, text, status, as_of, footer",
-            "figures": "value, unit, text, place",
-            "places": "name, level, province, district, lat, lon, mentions",
-        }
         for table in FACT_TABLES:
-            items = ex.get(table, [])
-            cols = columns[table] + ", document_id, start_offset, end_offset, sentence_start, sentence_end, extractor_version"
-            marks = ", ".join("?" * len(cols.split(",")))
-            self.conn.executemany(
-                f"INSERT INTO {table}({cols}) VALUES ({marks})",
-                [(*row, doc_id, *_span(item), version) for row, item in zip(rows[table], items)])
+            self.conn.executemany(_INSERT_FACTS[table], [(*row, doc_id, *_span(item), version)
+                                                        for row, item in zip(rows[table], ex.get(table, []))])
         if not stamped:
             self.conn.execute("UPDATE documents SET extractor_version=?, extracted_at=? WHERE id=?",
                               (version, _now(), doc_id))
