@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import NamedTuple
 
 from nlp.normalize import fold, nfc, unify_tones
 
@@ -83,20 +84,50 @@ def accented_counts(text: str) -> Counter:
     return analyzed(text)[1]
 
 
+class _WordForms(dict):
+    """Each word as written (NFC) -> (normalized, folded). Tone placement, case and diacritics
+    are properties of a word, so a text is normalized a word at a time, and a word already
+    seen (most of them: the vocabulary is small) costs one dictionary lookup."""
+
+    LIMIT = 200_000  # numbers and codes make the vocabulary open-ended
+
+    def __missing__(self, word: str) -> tuple[str, str]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        normalized = normalize(word)
+        forms = self[word] = (normalized, normalized.translate(_fold_table()))
+        return forms
+
+
+_FORMS = _WordForms()
+
+
+class Analysis(NamedTuple):
+    terms: Counter      # folded syllables and pairs
+    accented: Counter   # syllables that have diacritics, as written
+    digits: dict        # the folded syllables that are numbers ("2023"), with their frequencies
+
+
 @lru_cache(maxsize=4)  # the folded and the as-written field of one document are fed the same text
-def analyzed(text: str) -> tuple[Counter, Counter]:
-    """(folded syllables and pairs, accented syllables as written) of a text, in one pass: the text is
-    normalized and folded once. Folding maps one character to one, so the words of both line up."""
-    normalized = normalize(text)
-    folded = normalized.translate(_fold_table())
-    counts: Counter = Counter()
-    for part in _CHUNK_BREAK.split(folded):
+def analyzed(text: str) -> Analysis:
+    """The terms of a text for both its fields, in one pass over its words."""
+    forms = _FORMS
+    syllables: list[str] = []
+    joined: list[str] = []
+    accented: list[str] = []
+    for part in _CHUNK_BREAK.split(nfc(text)):
         words = WORD_PATTERN.findall(part)
-        if words:
-            counts.update(words)
-            counts.update(pairs(words))
-    accented = Counter(w for w, f in zip(WORD_PATTERN.findall(normalized), WORD_PATTERN.findall(folded)) if w != f)
-    return counts, accented
+        if not words:
+            continue
+        both = [forms[w] for w in words]
+        folded = [f for _, f in both]
+        syllables += folded
+        joined += pairs(folded)
+        accented += [n for n, f in both if n != f]
+    counts = Counter(syllables)
+    digits = {t: c for t, c in counts.items() if t.isdigit()}  # before the pairs: far fewer to look at
+    counts.update(joined)
+    return Analysis(counts, Counter(accented), digits)
 
 
 def is_pair(term: str) -> bool:

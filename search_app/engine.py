@@ -46,7 +46,7 @@ WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
 
 # The layout of the index this code writes and reads (terms, fields, Whoosh's block format).
 # Bump it when number terms or fields change: an older index is refused, not misread.
-INDEX_FORMAT = 3  # 3: document versions
+INDEX_FORMAT = 4  # 3: document versions; 4: accented terms split where folded ones are ("mới.trước" was one)
 FORMAT_FILE = "policekb-format.json"
 
 

@@ -72,8 +72,8 @@ class Builder:
         for fieldname in NUMBER_FIELDS:
             self.rows[fieldname] += [(term_hash(t), doc, 1.0) for t in (fields.get(fieldname) or "").split(",") if t]
         for fieldname in DIGIT_FIELDS:
-            counts = analyzed(fields.get(fieldname) or "")[0]
-            self.rows[fieldname] += [(term_hash(t), doc, float(c)) for t, c in counts.items() if t.isdigit()]
+            digits = analyzed(fields.get(fieldname) or "").digits
+            self.rows[fieldname] += [(term_hash(t), doc, float(c)) for t, c in digits.items()]
 
     def arrays(self) -> dict[str, np.ndarray]:
         arrays: dict[str, np.ndarray] = {}

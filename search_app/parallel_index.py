@@ -1,7 +1,7 @@
 """Writing segments fast.
 
-Every write goes through segment_writer: plain-file segments (see engine.py) fed by a
-pool that groups postings by term. A fresh build runs on every core: worker processes
+Every write goes through segment_writer: plain-file segments (see engine.py) whose
+postings are gathered per term and written in bulk (bulk_segments.py). A fresh build runs on every core: worker processes
 turn batches of documents into segments, and the parent adds the finished segments to
 the index in one commit. (Whoosh's own MpWriter gives each process one segment for all
 its documents, which no longer sorts in memory and spills to slow pickled runs.)"""
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
 from search_app import number_tables
+from search_app.bulk_segments import BulkSegmentWriter
 from search_app.index_schema import FastCodec, record_fields
 
 
@@ -50,31 +50,8 @@ def build_parallel(ix, path: str, record_batches: Iterable[list[dict]], limitmb:
     return count
 
 
-class TermPool:
-    """Postings grouped by term as they arrive, in place of Whoosh's sorting pool: a batch
-    fits in memory, and sorting its distinct terms is cheaper than sorting every posting
-    (and measuring each one against a spill limit)."""
-
-    def __init__(self):
-        self.postings: dict[tuple, list] = defaultdict(list)
-        self.fieldnames: set[str] = set()
-
-    def add(self, item: tuple) -> None:
-        self.postings[item[0], item[1]].append(item)
-
-    def iter_postings(self):
-        self.fieldnames = {fieldname for fieldname, _ in self.postings}
-        for key in sorted(self.postings):
-            yield from self.postings[key]  # added in document order
-
-    def cleanup(self) -> None:
-        self.postings.clear()
-
-
-def segment_writer(ix, **kwargs) -> SegmentWriter:
-    writer = SegmentWriter(ix, codec=FastCodec(), compound=False, **kwargs)
-    writer.pool = TermPool()
-    return writer
+def segment_writer(ix, **kwargs) -> BulkSegmentWriter:
+    return BulkSegmentWriter(ix, codec=FastCodec(), compound=False, **kwargs)
 
 
 def _write_segment(job: tuple[str, list[dict], int]):
