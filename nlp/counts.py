@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
-from nlp.scan import finditer_at_digit_runs
+from nlp.scan import finditer_at_digit_runs, last_words_start
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -106,20 +106,13 @@ def _is_label(before: str, rest: str = "") -> bool:
     return _closes_name(tail) and not (rest and is_count_noun(find_unit(rest) or ""))
 
 
-def _last_words_start(text: str, words: int) -> int:
-    """Where the last `words` whitespace-separated words of a text start (0 when it has no more): a
-    pattern bound to the text's end that spans no more words need not be tried before."""
-    head = text.rsplit(None, words)
-    return len(head[0]) if len(head) > words else 0
-
-
 _CAPITAL = re.compile(r"[A-ZĐ]")
 
 
 def _closes_name(tail: str) -> bool:
     # NAME_BEFORE ends in a capitalized last word or in capitals and a dash: without a capital in the
     # last two words the search over the whole tail cannot match.
-    if not _CAPITAL.search(tail, _last_words_start(tail, 2)):
+    if not _CAPITAL.search(tail, last_words_start(tail, 2)):
         return False
     m = NAME_BEFORE.search(tail)
     if not m:
@@ -342,7 +335,7 @@ _DATE_OR_RANGE_OPEN = re.compile(r"\d\s*(?:/|\s[-–]|–)\s*$|\d-$")  # also "2
 def _slash_date(before: str) -> bool:
     """The second half of a date (13/4) or of a range (2021 - 2026)."""
     # A match spans the last two words at most ("13 /", "2021 -"): no need to scan the text before.
-    return bool(_DATE_OR_RANGE_OPEN.search(before, _last_words_start(before, 2)))
+    return bool(_DATE_OR_RANGE_OPEN.search(before, last_words_start(before, 2)))
 
 
 _NUMBERING_MARK = re.compile(r"[.)]\s")

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from nlp.normalize import canonical, fold, match_key, unify_tones
 from nlp.resources import read_list
-from nlp.scan import finditer_where
+from nlp.scan import finditer_where, last_words_start
 from nlp.segment import Span
 
 TRIGGER = re.compile(r"(?<!\w)mô\s+hình(?!\w)", re.IGNORECASE)
@@ -53,6 +53,18 @@ _BLOCKERS = re.compile(
     r"(?:đạt|đoạt|giành)\s+giải(?:\s+[^\W\d_]+)?|"
     r"(?:nói|cho\s+biết|chia\s+sẻ|khẳng\s+định|phát\s+biểu|nhấn\s+mạnh)\s*:)"
     r"\s*$", re.IGNORECASE)
+BLOCKER_WORDS = 3  # the most words a _BLOCKERS match spans ("cờ thi đua", "đạt giải nhất", "khẳng định :")
+DIRECT_WORDS = 6  # and a _DIRECT one: the cue's two, three qualifying words, a colon
+
+
+def _after_blocker(before: str) -> bool:
+    return bool(_BLOCKERS.search(before, last_words_start(before, BLOCKER_WORDS)))
+
+
+def _directly_after_cue(before: str) -> bool:
+    return bool(_DIRECT.search(before, last_words_start(before, DIRECT_WORDS)))
+
+
 _UNQUOTED_STOP = re.compile(
     r"\s+(?:được|đã|đang|sẽ|tại|ở|trên|trong|của|do|nhằm|là|(?<!không\s)có|cho|góp\s+phần|phát\s+huy|từ|theo|"
     r"này|đó|đến|nhận|không(?!\s+có)|cần|với|để|thì|mà|vào|ra|gồm|qua|tiếp\s+tục|hoạt\s+động|giúp|"
@@ -223,7 +235,7 @@ def _quoted_mentions(sentence: Span, about_models: bool = False) -> list[ModelMe
     for m in _quote_pairs(text):
         name = _clean(m.group(1))
         before = text[:m.start()]
-        if not _plausible_name(name) or _BLOCKERS.search(before):
+        if not _plausible_name(name) or _after_blocker(before):
             continue
         if _accept_quoted(text, m, name, before, last_end, first_cue, about_models):
             found.append(ModelMention(name, sentence.start + m.start(1), sentence.start + m.start(1) + len(name), True))
@@ -234,7 +246,7 @@ def _quoted_mentions(sentence: Span, about_models: bool = False) -> list[ModelMe
 def _accept_quoted(text, m, name, before, last_end, first_cue, about_models) -> bool:
     """Direct ("mô hình “X”"), listed after an accepted name, counted, or in context after an earlier
     cue. After "là" a lower-case quote is a figure of speech ("gọi là “cánh tay nối dài”")."""
-    if _DIRECT.search(before) or (last_end is not None and _LIST_GAP.match(text[last_end:m.start()])):
+    if _directly_after_cue(before) or (last_end is not None and _LIST_GAP.match(text[last_end:m.start()])):
         return True
     if _titled(name) and about_models and len(name.split()) >= 2 and _COUNTED_NAME.search(before[-40:]):
         return True
@@ -256,8 +268,8 @@ def _unclosed_mentions(sentence: Span, taken: list[tuple[int, int]]) -> list[Mod
     for m in UNCLOSED.finditer(text):
         start = sentence.start + m.start()
         before = text[:m.start()]
-        if m.start() in closed or any(a - 1 <= start < b for a, b in taken) or not _DIRECT.search(before) \
-                or _BLOCKERS.search(before):
+        if m.start() in closed or any(a - 1 <= start < b for a, b in taken) or not _directly_after_cue(before) \
+                or _after_blocker(before):
             continue
         name = _clean(m.group(1))
         if _plausible_name(name) and len(name.split()) <= MAX_UNCLOSED_WORDS:
@@ -332,7 +344,7 @@ def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> l
         for m in _quote_pairs(sentence.text):
             name = _clean(m.group(1))
             start = sentence.start + m.start(1)
-            if not _overlaps(start, taken) and match_key(name) in known and not _BLOCKERS.search(sentence.text[:m.start()]):
+            if not _overlaps(start, taken) and match_key(name) in known and not _after_blocker(sentence.text[:m.start()]):
                 extra.append(ModelMention(name, start, start + len(name), True))
     taken += [(m.start, m.end) for m in extra]
     extra += _unquoted_known(sentences, mentions, taken)

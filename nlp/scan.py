@@ -28,6 +28,13 @@ def finditer_where(pattern: re.Pattern, text: str, opener: re.Pattern) -> Iterat
             pos = candidate.start() + 1
 
 
+def last_words_start(text: str, words: int) -> int:
+    """Where the last `words` whitespace-separated words of a text start (0 when it has no more): a
+    pattern bound to the text's end ($) whose matches span no more words need not be tried before."""
+    head = text.rsplit(None, words)
+    return len(head[0]) if len(head) > words else 0
+
+
 _DIGITS = re.compile(r"\d+")
 
 
