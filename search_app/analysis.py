@@ -24,6 +24,9 @@ WORD_PATTERN = re.compile(r"\w+(?:[./-]\w+)*", re.UNICODE)
 # A pair never spans punctuation: "an ninh, trật tự" gives no "ninh_trat".
 _CHUNK_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…|•–—\n]+")
 PAIR_JOINER = "_"
+# Words, and the punctuation a pair may not span, in one scan of a text: a break is an empty
+# word. ("." breaks, so only "/" and "-" join parts of a word here, as after splitting at breaks.)
+_WORDS_AND_BREAKS = re.compile(r"(\w+(?:[/-]\w+)*)|" + _CHUNK_BREAK.pattern)
 
 
 @lru_cache(maxsize=1)
@@ -111,22 +114,13 @@ class Analysis(NamedTuple):
 @lru_cache(maxsize=4)  # the folded and the as-written field of one document are fed the same text
 def analyzed(text: str) -> Analysis:
     """The terms of a text for both its fields, in one pass over its words."""
-    forms = _FORMS
-    syllables: list[str] = []
-    joined: list[str] = []
-    accented: list[str] = []
-    for part in _CHUNK_BREAK.split(nfc(text)):
-        words = WORD_PATTERN.findall(part)
-        if not words:
-            continue
-        both = [forms[w] for w in words]
-        folded = [f for _, f in both]
-        syllables += folded
-        joined += pairs(folded)
-        accented += [n for n, f in both if n != f]
-    counts = Counter(syllables)
+    forms = [_FORMS[token] for token in _WORDS_AND_BREAKS.findall(nfc(text))]
+    folded = [f for _, f in forms]
+    counts = Counter(folded)
+    del counts[""]  # the breaks
     digits = {t: c for t, c in counts.items() if t.isdigit()}  # before the pairs: far fewer to look at
-    counts.update(joined)
+    counts.update([a + PAIR_JOINER + b for a, b in zip(folded, folded[1:]) if a and b])
+    accented = Counter([n for n, f in forms if n != f])
     return Analysis(counts, Counter(accented), digits)
 
 
