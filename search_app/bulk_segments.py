@@ -20,6 +20,8 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from search_app import term_tables
+
 _NO_LENGTH_BYTES = (length_to_byte(None), length_to_byte(0))  # blocks of a codec without length stats
 
 
@@ -156,14 +158,19 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
-        write_postings(self.fieldwriter, self.schema, self.pool, self.codec)
+        tables = write_postings(self.fieldwriter, self.schema, self.pool, self.codec)
         self.fieldwriter.close()
+        folder = getattr(self.storage, "folder", None)  # None: an index in memory
+        if folder:  # before the segment is committed: no reader sees it without its tables
+            term_tables.save(folder, self.newsegment.segment_id(), tables)
 
 
-def write_postings(fieldwriter, schema, pool: TermPool, codec) -> None:
-    """Every term of the pool, in field then term order, as Whoosh's W3 field writer writes it."""
+def write_postings(fieldwriter, schema, pool: TermPool, codec) -> dict[str, dict[str, np.ndarray]]:
+    """Every term of the pool, in field then term order, as Whoosh's W3 field writer writes it;
+    returns the same postings as term tables (term_tables.py)."""
     fieldmap, tindex, postfile = fieldwriter._fieldmap, fieldwriter._tindex, fieldwriter._postfile
     offset = postfile.tell()
+    tables = {}
     for name in sorted(pool.fields):
         postings = pool.fields[name]
         if not len(postings):
@@ -179,6 +186,8 @@ def write_postings(fieldwriter, schema, pool: TermPool, codec) -> None:
             offset += len(blocks)
             # str and UTF-8 sort alike (by code point), so terms were sorted before encoding
             tindex.add(prefix + (term.encode("utf-8") if isinstance(term, str) else term), info.to_bytes())
+        tables[name] = term_tables.field_arrays(terms, starts, ends, docs, weights)
+    return tables
 
 
 def _block_deltas(docs: np.ndarray, starts: list[int], blocklimit: int) -> np.ndarray:

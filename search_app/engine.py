@@ -21,7 +21,7 @@ from whoosh import index
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.writing import NO_MERGE
 
-from search_app import number_tables, scoring
+from search_app import scoring, term_tables
 from search_app.index_schema import record_fields, schema, stored_text
 from search_app.numbers import number_terms
 from search_app.parallel_index import batches, build_parallel, segment_writer, worker_count
@@ -218,25 +218,21 @@ class SearchEngine:
 
     def _write(self, batch: list[dict], fresh: bool) -> int:
         writer = segment_writer(self.ix, limitmb=WRITER_MB)
-        numbers = number_tables.Builder()
         try:
             for fields_ in batch:
                 (writer.add_document if fresh else writer.update_document)(**fields_)
-                numbers.add(fields_)
-            if fresh:  # the segment will hold exactly these documents, in this order
-                number_tables.save(self.ix.storage.folder, writer.newsegment.segment_id(), numbers)
         except BaseException:
             writer.cancel()
             raise
         # A fresh build keeps its batches as segments; updates let Whoosh merge small segments.
         writer.commit(mergetype=NO_MERGE if fresh else None)
         if not fresh:
-            self._prune_number_tables()
+            self._prune_term_tables()
         return len(batch)
 
-    def _prune_number_tables(self) -> None:
+    def _prune_term_tables(self) -> None:
         segments = {segment.segment_id() for segment in self.ix._segments()}
-        number_tables.prune(self.ix.storage.folder, segments)
+        term_tables.prune(self.ix.storage.folder, segments)
 
     def versions(self) -> dict[int, str]:
         """The version of every document the index holds, by store id."""
@@ -252,10 +248,15 @@ class SearchEngine:
 
     def delete(self, ids: list[int]) -> None:
         self._results.clear()
-        with self.ix.writer() as writer:
+        writer = segment_writer(self.ix)  # segments it merges get term tables too
+        try:
             for doc_id in ids:
                 writer.delete_by_term("id", str(doc_id))
-        self._prune_number_tables()
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._prune_term_tables()
 
     # --- reading ------------------------------------------------------------
     def search(self, text: str, filters: dict | None = None, page: int = 1, sort: str = "relevance",

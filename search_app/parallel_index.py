@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from search_app import number_tables
 from search_app.bulk_segments import BulkSegmentWriter
 from search_app.index_schema import FastCodec, record_fields
 
@@ -58,12 +57,7 @@ def _write_segment(job: tuple[str, list[dict], int]):
     path, batch, limitmb = job
     ix = index.open_dir(path)
     writer = segment_writer(ix, _lk=False, limitmb=limitmb)
-    numbers = number_tables.Builder()
     for record in batch:
-        fields = record_fields(record)
-        writer.add_document(**fields)
-        numbers.add(fields)
+        writer.add_document(**record_fields(record))
     # The temporary folder is shared by the workers: the parent's commit removes it.
-    segment = writer._finalize_segment()
-    number_tables.save(path, segment.segment_id(), numbers)
-    return segment, len(batch)
+    return writer._finalize_segment(), len(batch)

@@ -18,7 +18,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 from search_app.index_schema import MULTI_FACETS, SINGLE_FACETS
-from search_app.number_tables import NumberIndex, is_digit_term
+from search_app.term_tables import TermIndex
 
 EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -89,16 +89,14 @@ class PostingsCache:
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, fieldname: str, term: str, numbers=None) -> tuple[np.ndarray, np.ndarray]:
-        """numbers: the generation's number tables, which answer digit terms ("245") faster."""
+    def get(self, fieldname: str, term: str, terms: TermIndex | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """terms: the generation's term tables, read instead of Whoosh's postings where segments have them."""
         key = (fieldname, term)
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        if numbers is not None and is_digit_term(fieldname, term):
-            return numbers.postings(fieldname, term)
-        ids, weights = term_postings(self.reader, fieldname, term)
+        ids, weights = terms.postings(fieldname, term) if terms else term_postings(self.reader, fieldname, term)
         size = ids.nbytes + weights.nbytes
         if ids.size >= self.MIN_POSTINGS and size <= self.budget:
             with self.lock:
@@ -131,7 +129,7 @@ class DocTable:
     lengths: np.ndarray        # text length in terms, for BM25
     facets: dict[str, Facet] = field(default_factory=dict)
     postings: PostingsCache | None = None
-    folder: str | None = None  # the index folder, where segments keep their number tables
+    folder: str | None = None  # the index folder, where segments keep their term tables
 
     @cached_property
     def average_length(self) -> float:
@@ -144,9 +142,9 @@ class DocTable:
         return self._ids
 
     @cached_property
-    def numbers(self) -> NumberIndex:
-        """The number tables of this generation's segments (search_app/number_tables.py)."""
-        return NumberIndex(self.postings.reader, self.folder)
+    def terms(self) -> TermIndex:
+        """The term tables of this generation's segments (search_app/term_tables.py)."""
+        return TermIndex(self.postings.reader, self.folder)
 
     @cached_property
     def live_count(self) -> int:

@@ -63,7 +63,7 @@ def _score_number(reader, table: DocTable, number, scores: np.ndarray) -> np.nda
 def _having_all(reader, table: DocTable, fieldname: str, terms: list[str]) -> np.ndarray:
     mask = np.ones(table.size, bool)
     for term in terms:
-        ids, _ = table.numbers.postings(fieldname, term)
+        ids, _ = table.terms.postings(fieldname, term)
         has = np.zeros(table.size, bool)
         has[ids] = True
         mask &= has
@@ -93,7 +93,7 @@ def _score_pairs(table: DocTable, run, scores: np.ndarray) -> np.ndarray:
 
 
 def _add_bm25(table: DocTable, fieldname: str, term: str, weight: float, scores: np.ndarray) -> np.ndarray:
-    ids, tfs = table.postings.get(fieldname, term, table.numbers)
+    ids, tfs = table.postings.get(fieldname, term, table.terms)
     found = np.zeros(table.size, bool)
     if ids.size == 0:
         return found
