@@ -26,7 +26,7 @@ LABEL_WORDS = (
 
 
 def _alternation(phrases, backwards: bool = False) -> str:
-    """ "phụ lục" -> r"phụ\s+lục" (or r"cụl\s+ụhp" to match a reversed text)."""
+    r""" "phụ lục" -> "phụ\s+lục" (or "cụl\s+ụhp", to match a reversed text)."""
     if backwards:
         phrases = (" ".join(word[::-1] for word in reversed(phrase.split())) for phrase in phrases)
     return "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in phrases)
