@@ -10,6 +10,7 @@ from nlp.normalize import nfc
 from search_app.analysis import fold_chars
 
 WIDTH = 240
+MAX_SPANS = 60  # enough to place the window well; a common word can match hundreds of times a text
 
 
 def highlight_terms(runs: list[list[str]]) -> set[str]:
@@ -70,7 +71,7 @@ def _spans(text: str, words: set[str], numbers: list[str]) -> list[tuple[int, in
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())
-        if len(spans) >= 200:
+        if len(spans) >= MAX_SPANS:
             break
     return spans
 
