@@ -98,12 +98,19 @@ def _add_bm25(table: DocTable, fieldname: str, term: str, weight: float, scores:
     if ids.size == 0:
         return found
     found[ids] = True
-    live_count = table.live_count
-    idf = math.log(1 + (live_count - ids.size + 0.5) / (ids.size + 0.5))
-    lengths = table.lengths[ids] if fieldname.startswith("text") else np.full(ids.size, 1.0, np.float32)
-    average = table.average_length if fieldname.startswith("text") else 1.0
-    scores[ids] += weight * idf * tfs * (K1 + 1) / (tfs + K1 * (1 - B + B * lengths / average))
+    idf = math.log(1 + (table.live_count - ids.size + 0.5) / (ids.size + 0.5))
+    # BM25's length part, K1 * (1 - B + B * length / average), worked out once per index generation
+    norms = _length_norms(table)[ids] if fieldname.startswith("text") else K1  # titles: length 1 = average
+    scores[ids] += (weight * idf * (K1 + 1)) * tfs / (tfs + norms)
     return found
+
+
+def _length_norms(table: DocTable) -> np.ndarray:
+    norms = table.__dict__.get("_bm25_norms")
+    if norms is None:
+        norms = table.__dict__["_bm25_norms"] = (K1 * (1 - B + B * table.lengths / table.average_length)).astype(
+            np.float32)
+    return norms
 
 
 def filter_mask(table: DocTable, filters: dict, groups: dict) -> np.ndarray:

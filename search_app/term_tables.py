@@ -81,8 +81,9 @@ class SegmentTerms:
         saves every field that has some, in one directory renamed into place)."""
         if fieldname not in self.fields:
             try:
+                # plain arrays over the maps: np.memmap's subclass hooks cost more than the slicing
                 self.fields[fieldname] = tuple(np.load(self.path / f"{fieldname}.{part}.npy", mmap_mode="r",
-                                                       allow_pickle=False) for part in _PARTS)
+                                                       allow_pickle=False).view(np.ndarray) for part in _PARTS)
             except FileNotFoundError:
                 self.fields[fieldname] = None
         return self.fields[fieldname]
@@ -120,17 +121,20 @@ class TermIndex:
         from search_app.postings import segment_postings
 
         hashed = np.uint64(term_hash(term))
-        ids, tfs = [], []
+        parts = []
         for tables, segment, offset in self.segments:
             if tables is not None:
                 seg_ids, seg_tfs = tables.postings(fieldname, hashed)
             else:  # a segment Whoosh's own writer wrote: its own postings
                 seg_ids, seg_tfs = segment_postings(segment, fieldname, term)
             if seg_ids.size:
-                ids.append(seg_ids.astype(np.int64) + offset)
-                tfs.append(seg_tfs.astype(np.float32))
-        if not ids:
-            return EMPTY
-        if len(ids) == 1:
-            return ids[0], tfs[0]
-        return np.concatenate(ids), np.concatenate(tfs)
+                parts.append((seg_ids, seg_tfs, offset))
+        total = sum(part[0].size for part in parts)
+        ids, tfs = np.empty(total, np.int64), np.empty(total, np.float32)
+        at = 0
+        for seg_ids, seg_tfs, offset in parts:  # filled in place: no per-segment copies to concatenate
+            end = at + seg_ids.size
+            np.add(seg_ids, np.int64(offset), out=ids[at:end], casting="unsafe")
+            tfs[at:end] = seg_tfs
+            at = end
+        return ids, tfs
