@@ -65,7 +65,7 @@ def build_engine(index_dir: Path, n_docs: int) -> dict:
 
     engine = SearchEngine.create(index_dir)
     start = time.perf_counter()
-    count = engine.add(documents(n_docs), fresh=True)
+    count = engine.add(documents(n_docs), fresh=True, total=n_docs)
     engine.close()
     SearchEngine.open(index_dir).table  # the per-document arrays saved, as policekb's index writers do
     seconds = time.perf_counter() - start

@@ -69,7 +69,8 @@ def rebuild(store: Store, path: Path, progress: Progress = no_progress) -> int:
         generation = path.with_name(f"{path.name}.{time.strftime('%Y%m%d%H%M%S')}.{os.getpid()}")
         engine = SearchEngine.create(generation)
         try:
-            count = engine.add(progress(index_records(store), store.count_documents(), "index"), fresh=True)
+            total = store.count_documents()
+            count = engine.add(progress(index_records(store), total, "index"), fresh=True, total=total)
         except BaseException:
             engine.close()
             shutil.rmtree(generation, ignore_errors=True)

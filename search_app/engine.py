@@ -117,6 +117,19 @@ def _hold_stored_fields(reader) -> None:
             raise FileNotFoundError(f"segment {leaf.segment().segment_id()} was merged away")
 
 
+MIN_PARALLEL_BATCH = 500  # fewer documents than this are not worth a worker process
+
+
+def balanced_batch_size(total: int | None, procs: int, limit: int | None = None) -> int:
+    """At most `limit` documents a batch, in a number of batches that is a multiple of the processes:
+    5 batches for 2 processes would leave one process writing the last alone while the other waits."""
+    limit = limit or BATCH_SIZE
+    if not total or procs <= 1:
+        return limit
+    rounds = -(-total // (procs * limit))
+    return max(min(limit, MIN_PARALLEL_BATCH), -(-total // (procs * rounds)))
+
+
 _OPEN: dict[str, tuple[tuple, "SearchEngine"]] = {}
 _OPEN_LOCK = threading.Lock()
 
@@ -198,17 +211,18 @@ class SearchEngine:
         return self._table
 
     # --- writing ------------------------------------------------------------
-    def add(self, records, fresh: bool = False) -> int:
+    def add(self, records, fresh: bool = False, total: int | None = None) -> int:
         """Add or replace documents: each record has the document row, its refs, models and places.
 
-        Documents are written in batches, one segment each, small enough to sort in
-        memory (Whoosh spills bigger batches to pickled temporary runs, at several
-        times the cost). fresh: the index holds none of these documents yet, and
-        batches are written by a process per core."""
+        Documents are written in batches, one segment each (of at most BATCH_SIZE documents,
+        so a segment's postings are grouped in memory). fresh: the index holds none of these
+        documents yet, and batches are written by a process per core; total, the number of
+        records when known, evens the batches out over the processes."""
         self._results.clear()
-        chunks = batches(records, BATCH_SIZE)
+        procs = worker_count() if fresh else 1
+        chunks = batches(records, balanced_batch_size(total, procs))
         first, second = next(chunks, []), next(chunks, None)
-        if fresh and second is not None and worker_count() > 1:
+        if fresh and second is not None and procs > 1:
             return build_parallel(self.ix, self.ix.storage.folder, chain([first, second], chunks), WRITER_MB,
                                   worker_count())
         count = 0

@@ -311,3 +311,13 @@ def test_a_search_survives_a_merge_that_deletes_the_segments_it_opened(tmp_path,
     assert len(index.open_dir(str(path))._segments()) == 1
     hits = engine.search("camera").hits
     assert sorted(h.id for h in hits) == [1, 2] and all(h.title for h in hits)
+
+
+def test_fresh_batches_are_evened_out_over_the_processes():
+    from search_app.engine import balanced_batch_size
+
+    assert balanced_batch_size(20_000, 2, 4000) == 3334  # 6 batches, 3 for each process, not 5
+    assert balanced_batch_size(8000, 2, 4000) == 4000
+    assert balanced_batch_size(8001, 2, 4000) == 2001
+    assert balanced_batch_size(None, 2, 4000) == balanced_batch_size(20_000, 1, 4000) == 4000
+    assert balanced_batch_size(300, 2, 4000) == 500  # a small index is one batch
