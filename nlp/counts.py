@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
-from nlp.scan import finditer_at_digit_runs, last_words_start
+from nlp.scan import finditer_at_digit_runs, finditer_where, last_words_start
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -33,9 +33,33 @@ def _alternation(phrases, backwards: bool = False) -> str:
 
 
 LABEL_BEFORE = re.compile(r"(?:(?<!\w)(?:" + _alternation(LABEL_WORDS) + r")\s*[-–]?\s*$)", re.IGNORECASE)
+
+
+def _trie_alternation(phrases, backwards: bool = False) -> str:
+    r"""The strings of _alternation(phrases, backwards) as a prefix tree ("ngày|ngõ" -> "ng(?:ày|õ)"): the
+    same strings match, but a failing match gives up after a character or two instead of trying every
+    branch (which with IGNORECASE costs a case-insensitive comparison each)."""
+    tree: dict = {}
+    for phrase in phrases:
+        words = [word[::-1] for word in reversed(phrase.split())] if backwards else phrase.split()
+        node = tree
+        for i, word in enumerate(words):
+            for token in ([r"\s+"] if i else []) + [re.escape(char) for char in word]:
+                node = node.setdefault(token, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [token + emit(child) for token, child in node.items() if token]
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?" if branches else ""
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
 # LABEL_BEFORE read backwards, on the reversed text: one match anchored at the text's end instead of
 # a search that tries the whole alternation at every character (the same strings match).
-_LABEL_BEFORE_REVERSED = re.compile(r"\s*[-–]?\s*(?:" + _alternation(LABEL_WORDS, backwards=True) + r")(?!\w)",
+_LABEL_BEFORE_REVERSED = re.compile(r"\s*[-–]?\s*(?:" + _trie_alternation(LABEL_WORDS, backwards=True) + r")(?!\w)",
                                     re.IGNORECASE)
 
 
@@ -65,6 +89,7 @@ FRACTION = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)\s*/\s*(\d{1,3}(?:\
 # "48 “Tổ đoàn kết tàu thuyền an toàn”": a quoted name is what is counted.
 QUOTED_UNIT = re.compile(r"\s*[“\"«]([A-ZĐÀ-Ỹ][^”\"»\n]{1,80})[”\"»]")
 QUOTED_SPAN = re.compile(r"[“\"«][^“”\"«»\n]{1,120}[”\"»]")
+_QUOTE_MARKS = re.compile(r"[“\"«]")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -143,8 +168,15 @@ def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
 
 
 def _lexicon_unit(rest: str) -> str | None:
-    m = _unit_pattern().match(rest.lower())
+    # A match reads at most the longest unit and one character after it: lower-case only those (and one
+    # more, so that no character it reads is the last of the piece lower-cased).
+    m = _unit_pattern().match(rest[:_unit_window()].lower())
     return rest[:m.end()] if m else None
+
+
+@lru_cache(maxsize=1)
+def _unit_window() -> int:
+    return max(map(len, unit_lexicon())) + 2
 
 
 @lru_cache(maxsize=1)
@@ -217,6 +249,12 @@ COUNT_HEADS = {"hộ", "người", "nhân", "khẩu", "đối", "vụ", "trườ
 # Numbers written as words ("hai thanh niên", "ba tổ"): two to ten, when a count noun follows.
 WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 WORD_NUMBER = re.compile(r"(?<![\w-])(" + "|".join(WORD_NUMBERS) + r")(?=\s+[^\W\d_])", re.IGNORECASE)
+# Where a word number can start, without IGNORECASE (under which `re` tries every position): a first letter,
+# then the rest of one of the words (the rest of any word: a looser test), then a space. Each class holds the
+# characters that the letter matches under IGNORECASE ("ſ" for "s", "İ" and "ı" for "i"), as
+# tests/test_nlp_speed_equivalence.py checks against every code point.
+_WORD_NUMBER_OPENER = re.compile("[hHbBnNsSſtTcCmM](?:[aA][iIİı]?|[ốỐ][nN]|[ảẢ][yY]|[ăĂ][mM]|[áÁ][uUmM]|[hH][íÍ][nN]"
+                                 r"|[ưƯ][ờỜ][iIİı])(?=\s)")
 
 
 def is_count_noun(unit: str) -> bool:
@@ -247,20 +285,20 @@ _PERCENT = re.compile(r"\s*%")
 
 def find_counts(text: str, start: int = 0) -> list[Count]:
     """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
-    quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)]
+    quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)] if _QUOTE_MARKS.search(text) else []
     counts = _fractions(text, start)
     for m in finditer_at_digit_runs(NUMBER, text):
-        if any(a < m.start() < b for a, b in quote_spans):
+        number_start, pos = m.span()
+        if quote_spans and any(a < number_start < b for a, b in quote_spans):
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
-        before = text[:m.start()]
-        if _is_label(before, text[m.end():]) or _slash_date(before) or _line_numbering(text, m):
+        before = text[:number_start]
+        rest = text[pos:]
+        if _is_label(before, rest) or _slash_date(before) or _line_numbering(text, m):
             continue
         value = parse_number(m.group(1), m.group(2))
-        rest = text[m.end():]
-        pos = m.end()
-        percent = _PERCENT.match(rest)
+        percent = _PERCENT.match(text, pos)
         if percent:
-            counts.append(Count(value, "%", start + m.start(), start + pos + percent.end(), start + m.end()))
+            counts.append(Count(value, "%", start + number_start, start + percent.end(), start + pos))
             continue
         money = _money(rest, before)
         unit = None
@@ -291,7 +329,7 @@ _YEAR_AFTER = re.compile(r"\s*(?:\S+\s+){0,2}(?:19|20)\d{2}(?!\d)")
 
 def _word_numbers(text: str, start: int, quote_spans) -> list[Count]:
     found = []
-    for m in WORD_NUMBER.finditer(text):
+    for m in finditer_where(WORD_NUMBER, text, _WORD_NUMBER_OPENER):
         word = m.group(1)
         if any(a < m.start() < b for a, b in quote_spans) or (word[0].isupper() and m.start() > 0
                                                                 and text[m.start() - 2:m.start()].strip() not in ("", ".", ":")):
@@ -342,8 +380,10 @@ _NUMBERING_MARK = re.compile(r"[.)]\s")
 
 
 def _line_numbering(text: str, m: re.Match) -> bool:
-    head = text[:m.start()]
-    return (not head.strip() or head.endswith("\n")) and bool(_NUMBERING_MARK.match(text, m.end(), m.end() + 2))
+    if not _NUMBERING_MARK.match(text, m.end(), m.end() + 2):
+        return False
+    start = m.start()  # the text before: blank, or the end of a line
+    return start == 0 or text[start - 1] == "\n" or text[:start].isspace()
 
 
 def _is_year(value: float, unit: str, raw: str) -> bool:

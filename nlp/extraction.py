@@ -204,7 +204,7 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
 
 def _with_meaning(text, sentence: Span, statement: Span, found, tied, context: status.Context, masked) -> list[dict]:
     """Each model count with its status and as_of, read from the words nearest to it."""
-    out, previous = [], {}
+    out, previous, times = [], {}, None
     order = {id(c): i for i, c in enumerate(found)}
     for mc in sorted(tied, key=lambda m: m.count.start):
         count = mc.count
@@ -212,8 +212,10 @@ def _with_meaning(text, sentence: Span, statement: Span, found, tied, context: s
         clause_start = found[i - 1].end if i > 0 else statement.start
         inherited = previous.get(i - 1) if i > 0 and _joined(text, found[i - 1], count) else None
         kind = status.status_of(text, clause_start, count.start, count.end, context, inherited)
+        if times is None:  # the statement's times, read once for all its counts
+            times = status.times_in(text, statement.start, statement.end, masked)
         when = status.as_of(text, (statement.start, statement.end), sentence.start, count.start, count.end,
-                            kind, context, masked)
+                            kind, context, masked, times)
         if kind != status.TARGET and status.later_than(when, context.date):
             kind = status.TARGET  # a time after the document's own can only be planned
         previous[i] = kind

@@ -170,6 +170,11 @@ def sentences(text: str) -> list[Span]:
 
 def statements(sentence: Span) -> list[Span]:
     """Clauses of a sentence split at semicolons: the unit a count belongs to."""
+    text = sentence.text
+    if ";" not in text:  # most sentences: one statement, the sentence stripped
+        piece = text.strip()
+        lead = sentence.start + len(text) - len(text.lstrip())
+        return [Span(lead, lead + len(piece), piece)] if piece else []
     parts, start = [], 0
     for m in re.finditer(r";", sentence.text):
         parts.append((start, m.start()))

@@ -160,8 +160,10 @@ def times_in(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> 
 
 
 def as_of(text: str, statement: tuple[int, int], sentence_start: int, count_start: int, count_end: int,
-          status: str, context: Context, masked: list[tuple[int, int]]) -> str | None:
-    times = times_in(text, statement[0], statement[1], masked)
+          status: str, context: Context, masked: list[tuple[int, int]], times: list[_Time] | None = None) -> str | None:
+    """times: times_in(text, *statement, masked) when the caller has it already (it is only read)."""
+    if times is None:
+        times = times_in(text, statement[0], statement[1], masked)
     before = [t for t in times if t.end <= count_start and not _NOW.search(text[t.end:count_start])]
     after = [t for t in times if t.start >= count_end]
     if status == TARGET:
