@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
-from nlp.scan import finditer_at_digit_runs, finditer_where, last_words_start
+from nlp.scan import finditer_at_digit_runs, finditer_where, ignorecase_opener, last_words_start
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -249,12 +249,8 @@ COUNT_HEADS = {"hộ", "người", "nhân", "khẩu", "đối", "vụ", "trườ
 # Numbers written as words ("hai thanh niên", "ba tổ"): two to ten, when a count noun follows.
 WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 WORD_NUMBER = re.compile(r"(?<![\w-])(" + "|".join(WORD_NUMBERS) + r")(?=\s+[^\W\d_])", re.IGNORECASE)
-# Where a word number can start, without IGNORECASE (under which `re` tries every position): a first letter,
-# then the rest of one of the words (the rest of any word: a looser test), then a space. Each class holds the
-# characters that the letter matches under IGNORECASE ("ſ" for "s", "İ" and "ı" for "i"), as
-# tests/test_nlp_speed_equivalence.py checks against every code point.
-_WORD_NUMBER_OPENER = re.compile("[hHbBnNsSſtTcCmM](?:[aA][iIİı]?|[ốỐ][nN]|[ảẢ][yY]|[ăĂ][mM]|[áÁ][uUmM]|[hH][íÍ][nN]"
-                                 r"|[ưƯ][ờỜ][iIİı])(?=\s)")
+# Where a word number can start (nlp.scan): WORD_NUMBER tries every position.
+_WORD_NUMBER_OPENER = ignorecase_opener(WORD_NUMBERS, r"(?=\s)")
 
 
 def is_count_noun(unit: str) -> bool:

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.gazetteer import MUNICIPALITIES, Unit, gazetteer, key
-from nlp.scan import finditer_where
+from nlp.scan import finditer_where, ignorecase_opener
 
 LEVEL_WORDS = ("thành phố", "tỉnh", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường", "tổ dân phố",
                "khu phố", "khu dân cư", "tiểu khu", "thôn", "bản", "làng", "xóm", "ấp")
 ABBREVIATED = {"tp": "thành phố", "tx": "thị xã", "tt": "thị trấn"}
 LEVEL = re.compile(
     r"(?<![\w])(" + "|".join(LEVEL_WORDS) + r"|TP\.?|TX\.|TT\.)(?=\s|:\s)", re.IGNORECASE)
+# Where a level word can start (nlp.scan): LEVEL tries every position.
+_LEVEL_OPENER = ignorecase_opener(LEVEL_WORDS + ("tp", "tp.", "tx.", "tt."), r"(?=\s|:)")
 NUMBERED_LEVELS = {"phường", "quận", "tổ dân phố", "khu phố", "tiểu khu", "thôn", "bản", "xóm", "ấp", "khu dân cư"}
 GAZETTEER_LEVELS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 # "văn bản Hướng dẫn", "cơ bản": the level word is part of another word here.
@@ -107,7 +109,7 @@ def _best_known_prefix(level: str, words: list[str]) -> int:
 def _mentions_after_levels(text: str) -> list[PlaceMention]:
     found: list[PlaceMention] = []
     covered = 0
-    for m in LEVEL.finditer(text):
+    for m in finditer_where(LEVEL, text, _LEVEL_OPENER):
         level = _level_name(m.group(1))
         if m.start() < covered:
             continue  # inside a name already read ("xã Bản Lầu")

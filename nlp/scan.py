@@ -49,3 +49,30 @@ def finditer_at_digit_runs(pattern: re.Pattern, text: str) -> Iterator[re.Match]
         if m:
             yield m
             end = m.end()
+
+
+# Characters besides a letter's lower and upper case that match it under re.IGNORECASE (re matches "ſ" for
+# "s", "K" (Kelvin) for "k", "İ" and "ı" for "i"); tests/test_nlp_speed_equivalence.py checks every letter
+# an opener is built from against every code point.
+_OTHER_CASES = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def _cases(char: str) -> str:
+    return "".join(dict.fromkeys(char + char.lower() + char.upper() + _OTHER_CASES.get(char.lower(), "")))
+
+
+def ignorecase_class(char: str) -> str:
+    """A case-sensitive pattern for the characters `char` matches under re.IGNORECASE (at least those)."""
+    cases = _cases(char)
+    return re.escape(char) if len(cases) == 1 else "[" + "".join(map(re.escape, cases)) + "]"
+
+
+def ignorecase_opener(words, after: str = "") -> re.Pattern:
+    """A case-sensitive pattern that matches wherever one of the words (plain strings) starts under
+    re.IGNORECASE and `after` (a pattern) follows it: where a word can start, for finditer_where. It reads
+    one class for all first letters and then any word's rest, so it may also match elsewhere. Without
+    IGNORECASE and opening with one class, `re` skips ahead to the characters a match can start with."""
+    firsts = "".join(dict.fromkeys("".join(_cases(word[0]) for word in words)))
+    rests = sorted({word[1:] for word in words}, key=len, reverse=True)
+    return re.compile("[" + "".join(map(re.escape, firsts)) + "](?:"
+                      + "|".join("".join(map(ignorecase_class, rest)) for rest in rests) + ")" + after)

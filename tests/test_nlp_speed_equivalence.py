@@ -1,33 +1,43 @@
 """Faster forms of nlp patterns match what the plain forms match."""
 import re
 
-from nlp import counts
+from nlp import counts, places, scan
 
 
 def _all_characters() -> str:
     return "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
 
 
-def test_word_number_opener_classes_hold_every_ignorecase_match():
-    """Each class of _WORD_NUMBER_OPENER holds every character its letter matches under IGNORECASE."""
+def test_ignorecase_classes_hold_every_character_re_matches():
+    """Each letter an opener is built from: every code point re.IGNORECASE matches it with is in its class."""
     everything = _all_characters()
-    classes = re.findall(r"\[([^\]]+)\]", counts._WORD_NUMBER_OPENER.pattern)
-    for word in counts.WORD_NUMBERS:
-        for letter in word:
-            matched = set(re.findall("(?i)" + re.escape(letter), everything))
-            assert any(matched <= set(c) for c in classes if letter in c), (word, letter, matched)
+    letters = set("".join(counts.WORD_NUMBERS) + "".join(places.LEVEL_WORDS) + "tpx.")
+    letters |= set("abcdefghijklmnopqrstuvwxyzđăâêôơư")
+    for letter in sorted(letters):
+        matched = set(re.findall("(?i)" + re.escape(letter), everything))
+        assert matched <= set(scan._cases(letter)), (letter, matched)
 
 
-def test_word_number_opener_finds_every_start():
+def _variants(word: str) -> list[str]:
     everything = _all_characters()
+    out = [word, word.upper(), word.title()]
+    for i, letter in enumerate(word):
+        out += [word[:i] + c + word[i + 1:] for c in re.findall("(?i)" + re.escape(letter), everything)]
+    return out
+
+
+def test_openers_find_every_start():
     for word in counts.WORD_NUMBERS:
-        variants = [word, word.upper(), word.title()]
-        for i, letter in enumerate(word):
-            variants += [word[:i] + c + word[i + 1:] for c in re.findall("(?i)" + re.escape(letter), everything)]
-        for variant in variants:
+        for variant in _variants(word):
             text = f"x {variant} hộ"
             assert [m.start() for m in counts.WORD_NUMBER.finditer(text)] == [2], variant
-            assert counts._WORD_NUMBER_OPENER.match(text, 2), variant
+            assert [m.start() for m in scan.finditer_where(counts.WORD_NUMBER, text, counts._WORD_NUMBER_OPENER)] == [2]
+    for word in places.LEVEL_WORDS + ("TP", "TP.", "TX.", "TT."):
+        for variant in _variants(word):
+            for text in (f"x {variant} Nam", f"{variant}: A", f"các {variant}:\nA"):
+                plain = [m.span() for m in places.LEVEL.finditer(text)]
+                assert plain, text
+                assert [m.span() for m in scan.finditer_where(places.LEVEL, text, places._LEVEL_OPENER)] == plain
 
 
 def test_label_prefix_tree_matches_the_plain_alternation():
