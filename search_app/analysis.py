@@ -108,7 +108,6 @@ _FORMS = _WordForms()
 class Analysis(NamedTuple):
     terms: Counter      # folded syllables and pairs
     accented: Counter   # syllables that have diacritics, as written
-    digits: dict        # the folded syllables that are numbers ("2023"), with their frequencies
 
 
 @lru_cache(maxsize=4)  # the folded and the as-written field of one document are fed the same text
@@ -118,10 +117,8 @@ def analyzed(text: str) -> Analysis:
     folded = [f for _, f in forms]
     counts = Counter(folded)
     del counts[""]  # the breaks
-    digits = {t: c for t, c in counts.items() if t.isdigit()}  # before the pairs: far fewer to look at
     counts.update([a + PAIR_JOINER + b for a, b in zip(folded, folded[1:]) if a and b])
-    accented = Counter([n for n, f in forms if n != f])
-    return Analysis(counts, Counter(accented), digits)
+    return Analysis(counts, Counter([n for n, f in forms if n != f]))
 
 
 def is_pair(term: str) -> bool:
