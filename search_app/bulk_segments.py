@@ -4,10 +4,11 @@ Whoosh's SegmentWriter hands every posting through four layers of Python (the fi
 token generator, the pool, FieldWriter.add_postings, W3PostingsWriter.add_posting, each
 with its checks): about two thirds of an index build. Here a document's terms are
 appended to its fields' lists in one step each, grouped by term with numpy when the
-segment ends, and each term's postings written as whole blocks, in Whoosh's own W3 block format (pickled delta-coded ids and weights,
-zlib-compressed, behind the same block header and term info). The files are byte for
-byte those Whoosh's writer makes from the same documents (tests/test_bulk_segments.py),
-so Whoosh, and everything that reads its format, reads them unchanged."""
+segment ends, and each term's postings written as whole blocks in Whoosh's own W3 format
+(pickled delta-coded ids and weights, zlib-compressed, behind the same block header and
+term info). Whoosh reads the segments back as it writes them: the per-document files are
+byte for byte its own, and every term's statistics and postings equal
+(tests/test_bulk_segments.py)."""
 from __future__ import annotations
 
 import zlib
@@ -53,8 +54,9 @@ class FieldPostings:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def grouped(self):
-        """(terms sorted, their posting ranges, and the documents, weights and values by term)."""
+    def grouped(self, blocklimit: int):
+        """(terms sorted, their posting ranges, and the documents, their block deltas, weights and
+        values by term)."""
         ids = np.frombuffer(self.ids, np.uint32)
         docs = np.repeat(np.frombuffer(self.run_docs, np.uint32), np.frombuffer(self.run_lengths, np.uint32))
         # stable: each term's documents stay in the ascending order they came in
@@ -66,9 +68,11 @@ class FieldPostings:
             raise ValueError("a field's postings must all have values or none")
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
         ends = np.r_[starts[1:], ids.size]
+        deltas = _block_deltas(docs, starts, ends, blocklimit)
         names = list(self.vocabulary)  # by number, which is the order of starts
         ranked = sorted(range(len(names)), key=names.__getitem__)
-        return [names[i] for i in ranked], starts[ranked].tolist(), ends[ranked].tolist(), docs, weights, values
+        return ([names[i] for i in ranked], starts[ranked].tolist(), ends[ranked].tolist(), docs, deltas, weights,
+                values)
 
 
 class _Vocabulary(dict):
@@ -177,8 +181,7 @@ def write_postings(fieldwriter, schema, pool: TermPool, codec) -> dict[str, dict
             continue
         prefix = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
         fixed_size = schema[name].format.fixed_value_size()
-        terms, starts, ends, docs, weights, values = postings.grouped()
-        deltas = _block_deltas(docs, starts, codec._blocklimit)
+        terms, starts, ends, docs, deltas, weights, values = postings.grouped(codec._blocklimit)
         for term, start, end in zip(terms, starts, ends):
             info, blocks = _term_blocks(docs, deltas, weights, values, start, end, fixed_size, codec)
             info.set_extent(offset, len(blocks))
@@ -190,13 +193,12 @@ def write_postings(fieldwriter, schema, pool: TermPool, codec) -> dict[str, dict
     return tables
 
 
-def _block_deltas(docs: np.ndarray, starts: list[int], blocklimit: int) -> np.ndarray:
-    """Each document number minus the one before it in its block (Whoosh starts every block from 0)."""
+def _block_deltas(docs: np.ndarray, starts: np.ndarray, ends: np.ndarray, blocklimit: int) -> np.ndarray:
+    """Each document number minus the one before it in its block (Whoosh starts every block from 0);
+    starts and ends are the terms' ranges in the order their postings lie."""
     docs = docs.astype(np.int64)
     deltas = np.diff(docs, prepend=0)
-    starts = np.sort(starts)  # terms in the order their postings lie, not by name
-    lengths = np.diff(starts, append=docs.size)
-    position = np.arange(docs.size) - np.repeat(starts, lengths)  # within its term
+    position = np.arange(docs.size) - np.repeat(starts, ends - starts)  # within its term
     first_in_block = position % blocklimit == 0
     deltas[first_in_block] = docs[first_in_block]
     return deltas
@@ -228,9 +230,8 @@ def _term_blocks(docs, deltas, weights, values, start: int, end: int, fixed_size
 
 def _compress(data: bytes, level: int) -> bytes:
     """zlib.compress(data, level), less its set-up: zlib.compress prepares a 32 KB window for every
-    call, which costs more than compressing a small block; a window no larger than the block
-    gives the same deflate stream (a zlib header that names the smaller window, which any
-    zlib reader accepts)."""
+    call, which costs more than compressing a small block. A window no larger than the block
+    compresses it as well (its zlib header names the smaller window; any zlib reader accepts it)."""
     packer = zlib.compressobj(level, zlib.DEFLATED, max(9, min(15, len(data).bit_length())))
     return packer.compress(data) + packer.flush()
 
