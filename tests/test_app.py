@@ -347,3 +347,17 @@ def test_index_can_be_rebuilt_and_updated_while_serving(tmp_path, built_home, co
     with Store(built_home / "policekb.sqlite3") as store:
         assert build_index(store, built_home / "index") == 4
     assert client.get("/api/search?q=zalo").get_json()["total"] == 1
+
+
+def test_search_page_links_follow_the_mount_point(client):
+    """Behind a reverse proxy under a prefix (SCRIPT_NAME), every link carries it, also after
+    the same app has answered at the root (the links it builds once are kept per mount point)."""
+    at_root = client.get("/?q=camera").get_data(as_text=True)
+    mounted = client.get("/?q=camera", environ_overrides={"SCRIPT_NAME": "/kb"}).get_data(as_text=True)
+    assert 'href="/documents/' in at_root and 'href="/kb/' not in at_root
+    links = re.findall(r'(?:href|action)="([^"]*)"', mounted)
+    assert len(links) > 10
+    assert all(link.startswith("/kb/") for link in links), [x for x in links if not x.startswith("/kb/")]
+    assert re.search(r'href="/kb/documents/\d+"', mounted) and 'href="/kb/?q=' in mounted
+    again = client.get("/?q=camera").get_data(as_text=True)
+    assert again == at_root
