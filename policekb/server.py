@@ -47,19 +47,24 @@ class AccessLog:
 
 
 def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = None, grace: float = 30,
-          sockets: list | None = None) -> None:
+          sockets: list | None = None, share: tuple[ConnectionShares, int] | None = None) -> None:
     """Serve until SIGTERM or SIGINT; then stop listening and let the requests in flight finish
-    (for `grace` seconds at most). sockets: already listening sockets to serve on instead."""
+    (for `grace` seconds at most). sockets: already listening sockets to serve on instead;
+    share: (the shares of the processes serving them, this one's slot)."""
     from waitress import create_server
 
     where = {"sockets": sockets} if sockets else {"host": host, "port": port}
     server = create_server(AccessLog(app, log or sys.stderr), threads=threads, ident="policekb",
                            clear_untrusted_proxy_headers=True, **where)
+    wait = 1.0  # the loop waits at most this long, so a signal is seen promptly
+    if share is not None:
+        _accept_fair_share(server, *share)
+        wait = ConnectionShares.RECHECK
     stopping = threading.Event()
     previous = {s: signal.signal(s, lambda signum, frame: stopping.set()) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while not stopping.is_set():  # the loop waits at most a second, so a signal is seen promptly
-            server.asyncore.loop(timeout=1.0, map=server._map, count=1)
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=wait, map=server._map, count=1)
         # Stop listening only: the trigger stays, so the threads still serving can wake the loop.
         server.asyncore.dispatcher.close(server)
         deadline = time.monotonic() + grace
@@ -70,6 +75,43 @@ def serve(app, host: str, port: int, threads: int = 8, log: IO[str] | None = Non
         server.trigger.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+class ConnectionShares:
+    """How many connections each of the forked server processes holds, in memory they share, so
+    that a new connection goes to a process holding the fewest. Left to the kernel, whichever
+    process woke first took it, and keep-alive clients stay where they landed: eight clients
+    all on one process while the other sat idle was common, and then one core served them all."""
+
+    RECHECK = 0.05  # seconds: how soon a process that let others accept looks again
+
+    def __init__(self, processes: int):
+        import mmap
+
+        self._memory = mmap.mmap(-1, 8 * processes)  # anonymous and shared: forked children see one copy
+        self.counts = memoryview(self._memory).cast("q")
+
+    def reset(self, slot: int) -> None:
+        self.counts[slot] = 0
+
+    def may_accept(self, slot: int, held: int) -> bool:
+        """Record that `slot` holds `held` connections; whether none of the others holds fewer."""
+        counts = self.counts
+        counts[slot] = held
+        return all(held <= count for other, count in enumerate(counts) if other != slot)
+
+
+def _accept_fair_share(server, shares: ConnectionShares, slot: int) -> None:
+    """The server listens only while no other process holds fewer connections (asyncore asks
+    readable() before each wait; the count of channels is this process's open connections)."""
+    listening = server.readable
+    others = len(server._map)  # the listening socket and the trigger that wakes the loop
+
+    def readable() -> bool:
+        willing = listening()  # (also waitress's own housekeeping: always called)
+        return shares.may_accept(slot, len(server._map) - others) and willing
+
+    server.readable = readable
 
 
 def _open_channels(server) -> bool:
@@ -87,15 +129,18 @@ def serve_processes(app, host: str, port: int, processes: int, threads: int = 8,
     import socket
 
     listener = socket.create_server((host, port), reuse_port=False, backlog=1024)
-    children: dict[int, int] = {}
+    shares = ConnectionShares(processes)
+    children: dict[int, int] = {}  # pid -> slot
     stopping = threading.Event()
 
-    def start_child() -> None:
+    def start_child(slot: int) -> None:
+        shares.reset(slot)
         pid = os.fork()
         if pid == 0:  # the child serves until told to stop, then leaves without running the parent's cleanup
             code = 0
             try:
-                serve(app, host, port, threads=threads, log=log, grace=grace, sockets=[listener])
+                serve(app, host, port, threads=threads, log=log, grace=grace, sockets=[listener],
+                      share=(shares, slot))
             except BaseException:  # noqa: BLE001 - reported, and the parent starts another
                 import traceback
 
@@ -103,19 +148,19 @@ def serve_processes(app, host: str, port: int, processes: int, threads: int = 8,
                 code = 1
             finally:
                 os._exit(code)
-        children[pid] = pid
+        children[pid] = slot
 
     previous = {s: signal.signal(s, lambda signum, frame: stopping.set()) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for _ in range(processes):
-            start_child()
+        for slot in range(processes):
+            start_child(slot)
         while not stopping.is_set():
             pid = _reaped()
             if pid in children:
-                children.pop(pid)
+                slot = children.pop(pid)
                 if not stopping.is_set():
                     print(f"policekb: server process {pid} ended; starting another", file=sys.stderr)
-                    start_child()
+                    start_child(slot)
             stopping.wait(0.5)
     finally:
         for pid in children:

@@ -98,3 +98,59 @@ def test_several_server_processes_share_the_port_replace_a_dead_one_and_all_stop
     assert err.count('GET /?q=camera HTTP/1.1" 200') >= 7
     for pid in replaced:
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
+
+
+def _sockets_held(pid: int) -> int:
+    import os
+    from pathlib import Path
+
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            held += os.readlink(fd).startswith("socket:")
+        except OSError:
+            pass  # closed while we looked
+    return held
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or not __import__("os").path.exists("/proc/self/task"),
+                    reason="--processes forks (POSIX) and this test reads /proc")
+def test_keep_alive_connections_are_spread_evenly_over_the_server_processes(home):
+    """Left to the kernel, eight keep-alive clients often all landed on one process (one core
+    serving everything); each process now accepts only while no other holds fewer connections."""
+    import http.client
+    import time
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "policekb.cli", "--home", str(home), "serve", "--port", str(port),
+                               "--processes", "2", "--threads", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/?q=camera")
+        workers = sorted(_children(server.pid))
+        time.sleep(0.3)  # the probe's connection closed
+        idle = {pid: _sockets_held(pid) for pid in workers}
+        for _ in range(4):
+            clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=20) for _ in range(8)]
+            threads = [threading.Thread(target=_get, args=(c,)) for c in clients]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            time.sleep(0.2)
+            held = [_sockets_held(pid) - idle[pid] for pid in workers]
+            assert held == [4, 4], held
+            for c in clients:
+                c.close()
+            deadline = time.time() + 10
+            while time.time() < deadline and any(_sockets_held(pid) > idle[pid] for pid in workers):
+                time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+
+
+def _get(connection) -> None:
+    connection.request("GET", "/?q=camera")
+    response = connection.getresponse()
+    assert response.status == 200
+    response.read()
