@@ -35,7 +35,7 @@ TARGETS = {"number": 5, "series": 50, "words": 50, "phrase": 50, "no_diacritics"
 
 def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict]]:
     from nlp.normalize import fold
-    from search_app.numbers import TYPE_WORDS
+    from search_engine.numbers import TYPE_WORDS
 
     rng = random.Random(seed)
     directives = [i for i in range(5, n_docs + 1, 5)] or [5]
@@ -61,7 +61,7 @@ def make_queries(n_docs: int, count: int, seed: int = 11) -> dict[str, list[dict
 
 
 def build_engine(index_dir: Path, n_docs: int) -> dict:
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     engine = SearchEngine.create(index_dir)
     start = time.perf_counter()

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def engine_runner(index_dir: str):
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     engine = SearchEngine.open(index_dir)
     engine.table  # loads the per-document arrays, as the first request does
@@ -47,7 +47,7 @@ def _peak_mb() -> float:
 def main() -> int:
     queries = json.load(sys.stdin)
     if sys.argv[1] != "--fts5":
-        import search_app.engine  # noqa: F401 - the modules load outside the timing: "opened" is the index
+        import search_engine.engine  # noqa: F401 - the modules load outside the timing: "opened" is the index
     start = time.perf_counter()
     run = fts5_runner(sys.argv[2]) if sys.argv[1] == "--fts5" else engine_runner(sys.argv[1])
     open_ms = (time.perf_counter() - start) * 1000

@@ -380,7 +380,7 @@ def cmd_reextract(args, home: Home) -> int:
 
 def cmd_check(args, home: Home) -> int:
     from policekb.indexing import differences, sync
-    from search_app.engine import IndexMissing, SearchEngine
+    from search_engine.engine import IndexMissing, SearchEngine
 
     store = _existing_store(home)
     if store is None:

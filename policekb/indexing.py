@@ -63,7 +63,7 @@ def index_records(store: Store, ids: Iterable[int] | None = None) -> Iterator[di
 
 def rebuild(store: Store, path: Path, progress: Progress = no_progress) -> int:
     """A new index generation from the whole store, swapped in at once; then level with the store."""
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     with writer_lock(path):
         generation = path.with_name(f"{path.name}.{time.strftime('%Y%m%d%H%M%S')}.{os.getpid()}")
@@ -83,9 +83,9 @@ def rebuild(store: Store, path: Path, progress: Progress = no_progress) -> int:
 
 
 def _prepare_for_readers(path: Path) -> None:
-    """Save the index's per-document arrays now (search_app/doc_table_file.py), so the first search
+    """Save the index's per-document arrays now (search_engine/doc_table_file.py), so the first search
     of every serving process opens the new generation in milliseconds instead of seconds."""
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     engine = SearchEngine.open(path)
     engine.table
@@ -113,7 +113,7 @@ def _swap(path: Path, generation: Path) -> None:
 def sync(store: Store, path: Path, progress: Progress = no_progress) -> str:
     """Bring the index level with the store: "built" when there was none (or it was of another
     format), "updated" when documents were added, replaced or dropped, "" when it already was."""
-    from search_app.engine import IndexMissing, SearchEngine
+    from search_engine.engine import IndexMissing, SearchEngine
 
     try:
         SearchEngine.open(path)
@@ -128,7 +128,7 @@ def sync(store: Store, path: Path, progress: Progress = no_progress) -> str:
 
 
 def _catch_up(store: Store, path: Path, progress: Progress = no_progress) -> int:
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     engine = SearchEngine.open(path)
     missing, stale, extra = differences(store, engine)

@@ -199,7 +199,7 @@ def build_index(store: Store, path: Path, progress: Progress = no_progress) -> i
 def update_index(store: Store, path: Path, ids: list[int] | None = None) -> bool:
     """Bring an existing index level with the store; False when there is no index yet."""
     from policekb.indexing import sync
-    from search_app.engine import IndexMissing, SearchEngine
+    from search_engine.engine import IndexMissing, SearchEngine
 
     try:
         SearchEngine.open(path)

@@ -7,7 +7,7 @@ from corpus import NotFound
 from corpus.backend import operational_errors
 from corpus.answers import display_source
 from search_app.db import get_engine, get_store
-from search_app.engine import FILTERS, IndexBuilding, IndexMissing
+from search_engine.engine import FILTERS, IndexBuilding, IndexMissing
 from search_app.model_data import copy_clusters, model_groups
 from corpus.model_groups import group_of_key
 from search_app.security import safe_url

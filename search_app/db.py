@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, g
 
 from corpus import Store
-from search_app.engine import SearchEngine
+from search_engine.engine import SearchEngine
 
 
 def get_store() -> Store:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from corpus import backend
 
 from corpus import NotFound as NoRecord
-from search_app.engine import IndexMissing
+from search_engine.engine import IndexMissing
 
 TITLES = {
     400: ("Yêu cầu không hợp lệ", "Địa chỉ hoặc tham số của yêu cầu không hợp lệ."),

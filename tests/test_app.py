@@ -118,7 +118,7 @@ def test_date_range_sort_and_pagination(rich, monkeypatch):
     assert {r["published"][:4] for r in in_2023["results"]} == {"2023"}
     dates = [r["published"] for r in rich.get("/api/search?q=&sort=date").get_json()["results"]]
     assert dates == sorted(dates, reverse=True)
-    monkeypatch.setattr("search_app.engine.PAGE_SIZE", 2)
+    monkeypatch.setattr("search_engine.engine.PAGE_SIZE", 2)
     first, second = (rich.get(f"/api/search?q=&page={p}").get_json() for p in (1, 2))
     assert first["pages"] == 3 and len(first["results"]) == 2
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}

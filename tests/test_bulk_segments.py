@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter
 
-from search_app import term_tables
-from search_app.bulk_segments import BulkSegmentWriter
-from search_app.engine import SearchEngine
-from search_app.index_schema import FastCodec, record_fields
+from search_engine import term_tables
+from search_engine.bulk_segments import BulkSegmentWriter
+from search_engine.engine import SearchEngine
+from search_engine.index_schema import FastCodec, record_fields
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from corpus_gen import documents  # noqa: E402

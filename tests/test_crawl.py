@@ -377,7 +377,7 @@ def test_cli_crawl_uses_home_sources_and_updates_the_index(plain_portal, tmp_pat
     assert main(["--home", str(home), "crawl", "--source", "portal", "--max-pages", "3", "--since", "2024-01-01"]) == 0
     out = capsys.readouterr().out
     assert "portal: 3 fetched" in out and "no search index" not in out
-    from search_app.engine import SearchEngine
+    from search_engine.engine import SearchEngine
 
     engine = SearchEngine.open(home / "index")
     with engine.ix.searcher() as searcher:

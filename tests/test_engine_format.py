@@ -13,9 +13,9 @@ import pytest
 from whoosh import query as wq
 
 from nlp.normalize import fold
-from search_app.engine import FORMAT_FILE, IndexOutdated, SearchEngine
-from search_app.query import parse
-from search_app.scoring import date_bound
+from search_engine.engine import FORMAT_FILE, IndexOutdated, SearchEngine
+from search_engine.query import parse
+from search_engine.scoring import date_bound
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from corpus_gen import CODES, PROVINCES, SYLLABLES, directive_number, documents  # noqa: E402

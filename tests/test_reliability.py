@@ -20,7 +20,7 @@ from pathlib import Path
 
 from corpus import Store
 from policekb.cli import main
-from search_app.engine import SearchEngine
+from search_engine.engine import SearchEngine
 from tests.test_browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

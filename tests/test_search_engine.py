@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_app.engine import IndexBuilding, IndexMissing, SearchEngine
+from search_engine.engine import IndexBuilding, IndexMissing, SearchEngine
 
 
 def record(doc_id, title, text, kind="article", published="2023-01-01", number=None, cites=(), province=None,
@@ -162,7 +162,7 @@ def test_matching_ids(engine):
 
 
 def test_fresh_build_writes_batches_in_worker_processes(tmp_path, monkeypatch):
-    monkeypatch.setattr("search_app.engine.BATCH_SIZE", 7)
+    monkeypatch.setattr("search_engine.engine.BATCH_SIZE", 7)
     monkeypatch.setenv("POLICEKB_INDEX_PROCS", "2")
     assert SearchEngine.create(tmp_path / "ix").add(iter(RECORDS), fresh=True) == len(RECORDS)
     engine = SearchEngine.open(tmp_path / "ix")
@@ -195,8 +195,8 @@ def _same_table(a, b) -> None:
 
 
 def test_per_document_arrays_are_saved_per_generation_and_read_back_unchanged(tmp_path):
-    from search_app import doc_table_file
-    from search_app.postings import load_doc_table, read_doc_table
+    from search_engine import doc_table_file
+    from search_engine.postings import load_doc_table, read_doc_table
 
     path = tmp_path / "index"
     SearchEngine.create(path).add(RECORDS, fresh=True)
@@ -217,14 +217,14 @@ def test_per_document_arrays_are_saved_per_generation_and_read_back_unchanged(tm
 
 
 def test_a_damaged_saved_table_is_read_again_from_the_index(tmp_path):
-    from search_app import doc_table_file
+    from search_engine import doc_table_file
 
     path = tmp_path / "index"
     SearchEngine.create(path).add(RECORDS, fresh=True)
     total = SearchEngine.open(path).search("an ninh").total
     for saved in path.glob(doc_table_file.PREFIX + "*"):
         saved.write_bytes(b"not an npz file")
-    import search_app.engine as engine_module
+    import search_engine.engine as engine_module
 
     engine_module._OPEN.clear()  # as a new process would
     assert SearchEngine.open(path).search("an ninh").total == total
@@ -237,9 +237,9 @@ def test_term_tables_saved_beside_segments_answer_as_the_segments_do(tmp_path, m
     import numpy as np
     from whoosh import index
 
-    import search_app.engine as engine_module
-    from search_app import term_tables
-    from search_app.postings import term_postings
+    import search_engine.engine as engine_module
+    from search_engine import term_tables
+    from search_engine.postings import term_postings
 
     monkeypatch.setattr(engine_module, "BATCH_SIZE", 7)  # several segments
     monkeypatch.setenv("POLICEKB_INDEX_PROCS", procs)
@@ -301,7 +301,7 @@ def test_a_search_survives_a_merge_that_deletes_the_segments_it_opened(tmp_path,
     hits still come with their titles and texts, from the files opened or from the index as it now is."""
     from whoosh import index
 
-    monkeypatch.setattr("search_app.engine.BATCH_SIZE", 4)
+    monkeypatch.setattr("search_engine.engine.BATCH_SIZE", 4)
     path = tmp_path / "ix"
     SearchEngine.create(path).add(RECORDS, fresh=True)
     engine = SearchEngine(index.open_dir(str(path)))  # not the process-wide engine: a server of its own
@@ -314,10 +314,21 @@ def test_a_search_survives_a_merge_that_deletes_the_segments_it_opened(tmp_path,
 
 
 def test_fresh_batches_are_evened_out_over_the_processes():
-    from search_app.engine import balanced_batch_size
+    from search_engine.engine import balanced_batch_size
 
     assert balanced_batch_size(20_000, 2, 4000) == 3334  # 6 batches, 3 for each process, not 5
     assert balanced_batch_size(8000, 2, 4000) == 4000
     assert balanced_batch_size(8001, 2, 4000) == 2001
     assert balanced_batch_size(None, 2, 4000) == balanced_batch_size(20_000, 1, 4000) == 4000
     assert balanced_batch_size(300, 2, 4000) == 500  # a small index is one batch
+
+
+def test_the_engine_runs_without_the_web_app():
+    """search_engine is its own room: building and querying an index pulls in neither Flask nor search_app."""
+    import subprocess
+    import sys
+
+    code = ("import sys, search_engine.engine, search_engine.parallel_index, search_engine.query; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'search_app', 'werkzeug')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
-from search_app.postings import DocTable
-from search_app.query import ParsedQuery, run_pairs
+from search_engine.postings import DocTable
+from search_engine.query import ParsedQuery, run_pairs
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2.0      # a word in the title counts twice

@@ -118,7 +118,7 @@ class TermIndex:
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a term, deleted documents included."""
-        from search_app.postings import segment_postings
+        from search_engine.postings import segment_postings
 
         hashed = np.uint64(term_hash(term))
         parts = []

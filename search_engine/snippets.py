@@ -7,7 +7,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from nlp.normalize import nfc
-from search_app.analysis import fold_chars
+from search_engine.analysis import fold_chars
 
 WIDTH = 240
 MAX_SPANS = 60  # enough to place the window well; a common word can match hundreds of times a text

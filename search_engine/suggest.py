@@ -5,7 +5,7 @@ input against folded words ("camra" -> "camera")."""
 from __future__ import annotations
 
 from nlp.normalize import fold
-from search_app.analysis import has_diacritics, is_pair, normalize
+from search_engine.analysis import has_diacritics, is_pair, normalize
 
 MAX_DISTANCE = 2
 

@@ -21,7 +21,7 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from search_app import term_tables
+from search_engine import term_tables
 
 _NO_LENGTH_BYTES = (length_to_byte(None), length_to_byte(0))  # blocks of a codec without length stats
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from search_app.bulk_segments import BulkSegmentWriter
-from search_app.index_schema import FastCodec, record_fields
+from search_engine.bulk_segments import BulkSegmentWriter
+from search_engine.index_schema import FastCodec, record_fields
 
 
 def worker_count() -> int:

@@ -4,7 +4,7 @@ SearchEngine.create(path) / SearchEngine.open(path) -> add(records) / delete(ids
 search(query, filters, page, sort, groups) / matching_ids(query, filters) / suggest(word) /
 suggest_query(query).
 Whoosh stores the index on disk; matching, BM25 scoring and facet counts are
-array operations over its postings (search_app.postings, search_app.scoring).
+array operations over its postings (search_engine.postings, search_engine.scoring).
 """
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ from whoosh import index
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.writing import NO_MERGE
 
-from search_app import scoring, term_tables
-from search_app.index_schema import record_fields, schema, stored_text
-from search_app.numbers import number_terms
-from search_app.parallel_index import batches, build_parallel, segment_writer, worker_count
-from search_app.postings import DocTable, load_doc_table
-from search_app.query import parse
-from search_app.snippets import snippet
-from search_app.suggest import suggest_query, suggest_word
+from search_engine import scoring, term_tables
+from search_engine.index_schema import record_fields, schema, stored_text
+from search_engine.numbers import number_terms
+from search_engine.parallel_index import batches, build_parallel, segment_writer, worker_count
+from search_engine.postings import DocTable, load_doc_table
+from search_engine.query import parse
+from search_engine.snippets import snippet
+from search_engine.suggest import suggest_query, suggest_word
 
 FACETS = ("kind", "year", "province", "issuer", "model")
 FILTERS = (*FACETS, "district")
@@ -46,7 +46,8 @@ WRITER_MB = 1024    # memory a batch may use before Whoosh spills to disk
 
 # The layout of the index this code writes and reads (terms, fields, Whoosh's block format).
 # Bump it when number terms or fields change: an older index is refused, not misread.
-INDEX_FORMAT = 4  # 3: document versions; 4: accented terms split where folded ones are ("mới.trước" was one)
+INDEX_FORMAT = 5  # 3: document versions; 4: accented terms split where folded ones are ("mới.trước" was one);
+#                   5: the engine moved to the search_engine package (the schema Whoosh pickles names its module)
 FORMAT_FILE = "policekb-format.json"
 
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from nlp.docrefs import SYMBOL, type_codes
 from nlp.normalize import fold, nfc, number_key
-from search_app.analysis import chunks, fold_chars, pairs
-from search_app.numbers import ABBREVIATIONS, TYPE_WORDS, parts
-from search_app.snippets import highlight_terms
+from search_engine.analysis import chunks, fold_chars, pairs
+from search_engine.numbers import ABBREVIATIONS, TYPE_WORDS, parts
+from search_engine.snippets import highlight_terms
 
 _YEAR_NUMBER = re.compile(r"(?<![\w/])(\d{1,5})\s*/\s*((?:19|20)\d{2})(?![\w/])")
 _CODE_NUMBER = re.compile(r"(?<!\w)([A-Za-zĐđ]{2,4})\s*(?:số\s*)?(\d{1,5})(?!\w)", re.IGNORECASE)

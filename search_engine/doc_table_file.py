@@ -24,7 +24,7 @@ def file_for(folder: Path, generation: str) -> Path:
 
 def load(path: Path):
     """The saved DocTable parts, or None when there is no readable file."""
-    from search_app.postings import DocTable, Facet
+    from search_engine.postings import DocTable, Facet
 
     try:
         with np.load(path, allow_pickle=False) as saved:

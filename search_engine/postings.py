@@ -17,8 +17,8 @@ from functools import cached_property
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from search_app.index_schema import MULTI_FACETS, SINGLE_FACETS
-from search_app.term_tables import TermIndex
+from search_engine.index_schema import MULTI_FACETS, SINGLE_FACETS
+from search_engine.term_tables import TermIndex
 
 EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -143,7 +143,7 @@ class DocTable:
 
     @cached_property
     def terms(self) -> TermIndex:
-        """The term tables of this generation's segments (search_app/term_tables.py)."""
+        """The term tables of this generation's segments (term_tables.py)."""
         return TermIndex(self.postings.reader, self.folder)
 
     @cached_property
@@ -153,8 +153,8 @@ class DocTable:
 
 def load_doc_table(reader, cache_mb: float = 64, folder=None) -> DocTable:
     """The arrays of the reader's index generation: from the file saved beside the index
-    (search_app.doc_table_file) when there is one, else read from Whoosh and saved."""
-    from search_app import doc_table_file
+    (search_engine.doc_table_file) when there is one, else read from Whoosh and saved."""
+    from search_engine import doc_table_file
 
     saved_file = doc_table_file.file_for(Path(folder), str(reader.generation())) if folder else None
     table = doc_table_file.load(saved_file) if saved_file and saved_file.exists() else None

@@ -10,8 +10,8 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from corpus.store import version_of
 from nlp.normalize import match_key
-from search_app.numbers import number_terms
-from search_app.analysis import WORD_PATTERN, accented_counts, term_counts
+from search_engine.numbers import number_terms
+from search_engine.analysis import WORD_PATTERN, accented_counts, term_counts
 
 # Text fields: (as written, folded) pairs; the title counts more than the body.
 TEXT_FIELDS = {"title": ("title_a", "title_f"), "text": ("text_a", "text_f")}
