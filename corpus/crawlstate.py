@@ -7,35 +7,14 @@ revisited with conditional GET, while article pages already fetched are not."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from ingest.crawl_records import FetchRecord, FrontierEntry
 from ingest.document import content_hash
+
+__all__ = ["CrawlState", "FetchRecord", "FrontierEntry"]
 
 REVISITED_KINDS = ("listing", "sitemap", "feed")
 FETCH_COLUMNS = "source, kind, status, http_status, content_hash, media_type, etag, last_modified, fetched_at, error, document_id"
-
-
-@dataclass(frozen=True)
-class FrontierEntry:
-    url: str
-    source: str
-    kind: str
-    depth: int
-
-
-@dataclass
-class FetchRecord:
-    url: str
-    source: str
-    kind: str
-    status: str
-    http_status: int | None = None
-    content_hash: str | None = None
-    media_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    error: str | None = None
-    document_id: int | None = None
 
 
 def _now() -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from corpus.crawlstate import FetchRecord
+from ingest.crawl_records import FetchRecord
 from ingest.detect import classify_page
 from ingest.discovery import Entry, declared_feeds, feed_entries, sitemap_entries
 from ingest.fetch import FetchResult, Fetcher, host_of
