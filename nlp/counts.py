@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
-from nlp.scan import finditer_at_digit_runs, finditer_where, ignorecase_opener, last_words_start
+from nlp.scan import caseless_class, finditer_at_digit_runs, finditer_where, ignorecase_opener, last_words_start
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -35,16 +35,19 @@ def _alternation(phrases, backwards: bool = False) -> str:
 LABEL_BEFORE = re.compile(r"(?:(?<!\w)(?:" + _alternation(LABEL_WORDS) + r")\s*[-–]?\s*$)", re.IGNORECASE)
 
 
-def _trie_alternation(phrases, backwards: bool = False) -> str:
+def _trie_alternation(phrases, backwards: bool = False, caseless: bool = False) -> str:
     r"""The strings of _alternation(phrases, backwards) as a prefix tree ("ngày|ngõ" -> "ng(?:ày|õ)"): the
     same strings match, but a failing match gives up after a character or two instead of trying every
-    branch (which with IGNORECASE costs a case-insensitive comparison each)."""
+    branch (which with IGNORECASE costs a case-insensitive comparison each). caseless: each character as
+    the class of those re.IGNORECASE matches it with (nlp.scan.caseless_class), for a pattern compiled
+    without IGNORECASE that matches the same strings (and skips failing branches faster still)."""
+    token_of = caseless_class if caseless else re.escape
     tree: dict = {}
     for phrase in phrases:
         words = [word[::-1] for word in reversed(phrase.split())] if backwards else phrase.split()
         node = tree
         for i, word in enumerate(words):
-            for token in ([r"\s+"] if i else []) + [re.escape(char) for char in word]:
+            for token in ([r"\s+"] if i else []) + [token_of(char) for char in word]:
                 node = node.setdefault(token, {})
         node[""] = {}
 
@@ -58,9 +61,10 @@ def _trie_alternation(phrases, backwards: bool = False) -> str:
 
 
 # LABEL_BEFORE read backwards, on the reversed text: one match anchored at the text's end instead of
-# a search that tries the whole alternation at every character (the same strings match).
-_LABEL_BEFORE_REVERSED = re.compile(r"\s*[-–]?\s*(?:" + _trie_alternation(LABEL_WORDS, backwards=True) + r")(?!\w)",
-                                    re.IGNORECASE)
+# a search that tries the whole alternation at every character (the same strings match). Its letters are
+# classes of their cases, without IGNORECASE: the same strings match (tests check against IGNORECASE).
+_LABEL_BEFORE_REVERSED = re.compile(r"\s*[-–]?\s*(?:" + _trie_alternation(LABEL_WORDS, backwards=True, caseless=True)
+                                    + r")(?!\w)")
 
 
 def ends_with_label(text: str) -> bool:
@@ -123,7 +127,7 @@ def parse_number(integer: str, decimals: str | None) -> float:
 
 def _is_label(before: str, rest: str = "") -> bool:
     tail = before[-40:]
-    if TOTAL_BEFORE.search(tail):
+    if ("ố" in tail or "Ố" in tail) and TOTAL_BEFORE.search(tail):  # (the letters IGNORECASE matches "ố" with)
         return False  # "tổng số 112 mắt camera" counts
     if ends_with_label(tail):
         return True
@@ -149,29 +153,16 @@ def _closes_name(tail: str) -> bool:
     return not head.endswith((".", ":", "!", "?")) or len(m.group().split()) >= 2
 
 
-_WORD_GAP = re.compile(r"\s+|\s*,\s*")
-_SPACE = re.compile(r"\s*")
-
-
-def _words_after(rest: str, limit: int = 6) -> list[re.Match]:
-    words = []
-    for m in WORD.finditer(rest):
-        gap = rest[words[-1].end() if words else 0:m.start()]
-        if words and not _WORD_GAP.fullmatch(gap):
-            break
-        if not words and not _SPACE.fullmatch(gap):
-            break
-        words.append(m)
-        if len(words) >= limit:
-            break
-    return words
-
-
 def _lexicon_unit(rest: str) -> str | None:
     # A match reads at most the longest unit and one character after it: lower-case only those (and one
     # more, so that no character it reads is the last of the piece lower-cased).
     m = _unit_pattern().match(rest[:_unit_window()].lower())
     return rest[:m.end()] if m else None
+
+
+# Up to three words opening a text: maximal letter runs, each after white space or a comma (a word
+# after any other gap is not read).
+_THREE_WORDS = re.compile(r"([^\W\d_]+)(?:(\s+|\s*,\s*)([^\W\d_]+)(?:(?:\s+|\s*,\s*)([^\W\d_]+))?)?")
 
 
 @lru_cache(maxsize=1)
@@ -207,16 +198,6 @@ def _word_tokenize():
     return word_tokenize
 
 
-def _first_word(rest: str, words: list[re.Match]) -> str:
-    """The first word after a number, as underthesea segments it ("dòng họ", "bóng đèn")."""
-    first = words[0].group()
-    if len(words) < 2 or first.lower() in NOT_UNITS:
-        return first
-    window = rest[:words[-1].end()]
-    token = _first_token(window) or first
-    return token if window.startswith(token) and not token[-1:].isdigit() else first
-
-
 @lru_cache(maxsize=16384)  # the same few words follow numbers again and again ("hộ gia đình", "trường hợp")
 def _first_token(window: str) -> str | None:
     tokens = _word_tokenize()(window)
@@ -226,18 +207,44 @@ def _first_token(window: str) -> str | None:
 def find_unit(rest: str) -> str | None:
     """The noun phrase a number counts, read from the text right after it."""
     rest = rest.lstrip()
-    unit = _lexicon_unit(rest)
-    if unit is None:
-        words = [w for w in _words_after(rest, 3)]
-        if not words or rest[:words[0].end()].count(",") or words[0].start() != 0:
+    if _unit_lexicon_pattern is None:
+        _load_units()
+    m = _unit_lexicon_pattern.match(rest[:_unit_lexicon_window].lower())
+    if m is not None:
+        unit = rest[:m.end()]
+    else:
+        # Up to three words, the first opening the text (it was lstripped): None when it opens otherwise.
+        words = _THREE_WORDS.match(rest)
+        if words is None:
             return None
-        unit = _first_word(rest, words)
-        if (unit.lower() in CLASSIFIERS and len(words) > 1 and rest[words[0].end():words[1].start()].strip() == ""
-                and words[1].group().lower() not in NOT_UNITS):
-            unit = rest[:words[1].end()]
-    if unit.split()[0].lower() in NOT_UNITS or unit.split()[0].lower() in DURATIONS:
+        first = unit = words.group(1)
+        if words.lastindex > 1 and first.lower() not in NOT_UNITS:  # the first word as underthesea reads it
+            window = rest[:words.end()]
+            token = _first_token(window) or first
+            if window.startswith(token) and not token[-1:].isdigit():
+                unit = token
+        if (words.lastindex > 1 and unit.lower() in CLASSIFIERS and not words.group(2).strip()
+                and words.group(3).lower() not in NOT_UNITS):
+            unit = rest[:words.end(3)]
+    head = unit.split()[0].lower()
+    if head in NOT_UNITS or head in DURATIONS:
         return None
     return _extend_admin_list(rest, unit)
+
+
+_unit_lexicon_pattern: re.Pattern | None = None
+_unit_lexicon_window = 0
+_unit_lexicon_prefix: re.Pattern | None = None
+_unit_lexicon_prefixes: frozenset[str] = frozenset()
+
+
+def _load_units() -> None:
+    """The lexicon's patterns as module globals (find_unit runs for every number)."""
+    global _unit_lexicon_pattern, _unit_lexicon_window, _unit_lexicon_prefix, _unit_lexicon_prefixes
+    _unit_lexicon_window = _unit_window()
+    _unit_lexicon_prefix = re.compile("|".join(re.escape(u) for u in unit_lexicon()))
+    _unit_lexicon_prefixes = frozenset(u[:i] for u in unit_lexicon() for i in range(len(u) + 1))
+    _unit_lexicon_pattern = _unit_pattern()
 
 
 # Nouns that open a count when no lexicon unit does: households, people, cases, places, measures.
@@ -254,11 +261,17 @@ _WORD_NUMBER_OPENER = ignorecase_opener(WORD_NUMBERS, r"(?=\s)")
 
 
 def is_count_noun(unit: str) -> bool:
-    if not unit.split():
+    words = unit.split()
+    if not words:
         return False
-    head = unit.split()[0].lower()
-    return head in COUNT_HEADS or head in CLASSIFIERS or any(u.startswith(unit.lower()) or unit.lower().startswith(u)
-                                                              for u in unit_lexicon())
+    head = words[0].lower()
+    if head in COUNT_HEADS or head in CLASSIFIERS:
+        return True
+    if _unit_lexicon_pattern is None:
+        _load_units()
+    # a lexicon unit opens with the unit, or the unit with a lexicon unit
+    lowered = unit.lower()
+    return lowered in _unit_lexicon_prefixes or _unit_lexicon_prefix.match(lowered) is not None
 
 
 _MULTIPLIER = re.compile(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)(\s*(?:đồng|VNĐ|VND|đ)(?!\w))?")
@@ -277,14 +290,20 @@ def _money(rest: str, before: str) -> tuple[int, str, int] | None:
 
 
 _PERCENT = re.compile(r"\s*%")
+_DIGIT_RUNS = re.compile(r"\d+").finditer
+_NUMBER_AT = NUMBER.match
 
 
 def find_counts(text: str, start: int = 0) -> list[Count]:
     """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
     quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)] if _QUOTE_MARKS.search(text) else []
-    counts = _fractions(text, start)
-    for m in finditer_at_digit_runs(NUMBER, text):
-        number_start, pos = m.span()
+    counts = _fractions(text, start) if "/" in text else []
+    end = 0
+    for run in _DIGIT_RUNS(text):  # finditer_at_digit_runs(NUMBER, text), inline
+        number_start = run.start()
+        if number_start < end or (m := _NUMBER_AT(text, number_start)) is None:
+            continue
+        pos = end = m.end()
         if quote_spans and any(a < number_start < b for a, b in quote_spans):
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:number_start]
@@ -368,8 +387,14 @@ _DATE_OR_RANGE_OPEN = re.compile(r"\d\s*(?:/|\s[-–]|–)\s*$|\d-$")  # also "2
 
 def _slash_date(before: str) -> bool:
     """The second half of a date (13/4) or of a range (2021 - 2026)."""
-    # A match spans the last two words at most ("13 /", "2021 -"): no need to scan the text before.
+    # A match ends in a slash or a dash and white space: most numbers follow neither. And a match spans the
+    # last two words at most ("13 /", "2021 -"): no need to scan the text before.
+    if before.rstrip()[-1:] not in _SLASH_OR_DASH:
+        return False
     return bool(_DATE_OR_RANGE_OPEN.search(before, last_words_start(before, 2)))
+
+
+_SLASH_OR_DASH = ("/", "-", "–")
 
 
 _NUMBERING_MARK = re.compile(r"[.)]\s")

@@ -14,7 +14,7 @@ from functools import lru_cache
 from nlp import dates
 from nlp.normalize import nfc, number_key
 from nlp.resources import read_table
-from nlp.scan import finditer_at_digit_runs, finditer_where
+from nlp.scan import finditer_where, ignorecase_opener
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _SEP = r"(?:\s?-\s?(?=[A-ZĐ0-9]{2})|-)"
@@ -30,6 +30,8 @@ TYPE_WORDS = (
 )
 _NAME_BEFORE = re.compile(r"(?:ban\s+chỉ\s+đạo|bcđ)\s*$", re.IGNORECASE)
 _TYPE_WORD = re.compile(r"(?<!\w)(" + "|".join(TYPE_WORDS) + r")(?!\w)", re.IGNORECASE)
+# Where a _TYPE_WORD can start (nlp.scan): with IGNORECASE it tries the whole alternation at every position.
+_TYPE_WORD_OPENER = ignorecase_opener(TYPE_WORDS)
 # Between a type word and its number: at most a short name ("Luật Công an nhân dân số").
 _TYPE_GAP = re.compile(r"(?:\s+[^\s,;.\d/]+){0,6}?\s*(?:số\s*:?\s*)?", re.IGNORECASE)
 _ISSUER_BEFORE = re.compile(
@@ -73,22 +75,32 @@ def type_codes() -> dict[str, str]:
     return read_table("doc_types.tsv")
 
 
+_SPACES = re.compile(r"\s+")
+_PARTY_NUMBER = re.compile(r"(\d+)-([^/]+)/(.+)")
+_YEAR = re.compile(r"(19|20)\d{2}")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+_TWO_CAPITALS = re.compile(r"[A-ZĐ]{2}")
+_ISSUER_CODE_PATTERN = re.compile(r"[A-ZĐ]{1,3}\d{1,3}|PV\d+")
+_CODE_SEPARATOR = re.compile(r"[-/]")
+_JOINED = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+
+
 def clean_number(raw: str) -> str:
-    return re.sub(r"\s+", "", nfc(raw)).upper()
+    return _SPACES.sub("", nfc(raw)).upper()
 
 
 def parse_number(number: str) -> dict:
     """Split a symbol into serial, year, type code and issuer code."""
-    party = re.fullmatch(r"(\d+)-([^/]+)/(.+)", number)
+    party = _PARTY_NUMBER.fullmatch(number)
     if party:
         return {"serial": int(party.group(1)), "year": None, "type_code": party.group(2), "issuer_code": party.group(3)}
     serial, _, rest = number.partition("/")
     year = None
     head, _, tail = rest.partition("/")
-    if re.fullmatch(r"(19|20)\d{2}", head) and tail:
+    if _YEAR.fullmatch(head) and tail:
         year, rest = int(head), tail
     codes = rest.split("-")
-    first = re.sub(r"\d+$", "", codes[0])
+    first = _TRAILING_DIGITS.sub("", codes[0])
     if _code_type(first):
         return {"serial": int(serial), "year": year, "type_code": first, "issuer_code": "-".join(codes[1:]) or None}
     return {"serial": int(serial), "year": year, "type_code": None, "issuer_code": rest}
@@ -107,7 +119,7 @@ def _type_from_words(before: str) -> tuple[str | None, int]:
     """The nearest type word before a number, with at most a short name between."""
     offset = max(0, len(before) - 80)
     window = before[offset:]
-    for m in reversed(list(_TYPE_WORD.finditer(window))):
+    for m in reversed(list(finditer_where(_TYPE_WORD, window, _TYPE_WORD_OPENER))):
         if _TYPE_GAP.fullmatch(window[m.end():]):
             canonical = next(t for t in TYPE_WORDS if t.lower() == m.group(1).lower())
             return canonical, offset + m.start()
@@ -123,16 +135,37 @@ def _date_after(after: str) -> tuple[str | None, int]:
     return dates.make_date(day, month, year), m.end()
 
 
+# SYMBOL opens with a run of digits, then a slash or a dash (a space between at most): runs that neither
+# follows never start one, and a scan for a digit before a slash or a dash is faster than one for runs.
+_SEPARATOR_AFTER_DIGIT = re.compile(r"\d\s?[-/]")
+
+
+def _symbols(text: str):
+    """SYMBOL's matches as nlp.scan.finditer_at_digit_runs(SYMBOL, text) finds them, tried only at the
+    digit runs a slash or a dash follows."""
+    end = 0
+    for hit in _SEPARATOR_AFTER_DIGIT.finditer(text):
+        start = hit.start()
+        while start and text[start - 1].isdecimal():  # back to the start of the run (\d is isdecimal)
+            start -= 1
+        if start < end:
+            continue
+        m = SYMBOL.match(text, start)
+        if m:
+            yield m
+            end = m.end()
+
+
 def find_doc_refs(text: str) -> list[DocRef]:
     refs = []
-    for m in finditer_at_digit_runs(SYMBOL, text):
+    for m in _symbols(text):
         if _NAME_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             continue  # "Ban Chỉ đạo 138/CP" is a name, not a reference
         number = clean_number(m.group())
         repaired = repair_symbol(number)
         written, number = (number, repaired) if repaired else (None, number)
         parts = parse_number(number)
-        if parts["type_code"] is None and not re.search(r"[A-ZĐ]{2}", parts["issuer_code"] or ""):
+        if parts["type_code"] is None and not _TWO_CAPITALS.search(parts["issuer_code"] or ""):
             continue  # "5/Tết": a lone capitalized word is not a document symbol
         doc_type, start = _type_from_words(text[:m.start()])
         if doc_type is None:
@@ -189,7 +222,7 @@ def _share_issuers(refs: list[DocRef], text: str) -> None:
     """ "Thông báo số 1/TB, ngày … và Hướng dẫn số 2/HD … của X": X issued both."""
     for left, right in zip(refs, refs[1:]):
         same_code = left.parts.get("issuer_code") == right.parts.get("issuer_code")
-        if left.issuer is None and right.issuer and same_code and re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", text[left.end:right.start]
+        if left.issuer is None and right.issuer and same_code and _JOINED.fullmatch(text[left.end:right.start]
                                                                   .replace(right.type or "", "", 1).replace("số", "", 1)):
             left.issuer = right.issuer
 
@@ -208,8 +241,8 @@ def _plausible_symbol(number: str) -> bool:
     if parts["type_code"] is None:
         return False
     issuer = parts["issuer_code"] or ""
-    return not issuer or all(c.upper() in ISSUER_CODES or re.fullmatch(r"[A-ZĐ]{1,3}\d{1,3}|PV\d+", c.upper())
-                             for c in re.split(r"[-/]", issuer) if c)
+    return not issuer or all(c.upper() in ISSUER_CODES or _ISSUER_CODE_PATTERN.fullmatch(c.upper())
+                             for c in _CODE_SEPARATOR.split(issuer) if c)
 
 
 def repair_symbol(number: str) -> str | None:

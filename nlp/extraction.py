@@ -54,9 +54,9 @@ def _sentence_of(spans: list[Span], offset: int) -> Span:
 
 def _phrase(text: str, statement: Span, start: int, end: int) -> str:
     """The clause around a fact, for people to read: from the previous comma."""
-    head = text[statement.start:start]
-    cut = max(head.rfind(","), head.rfind(":"), head.rfind("("))
-    begin = statement.start + cut + 1 if cut >= 0 and start - (statement.start + cut) > 12 else statement.start
+    first = statement.start
+    cut = max(text.rfind(",", first, start), text.rfind(":", first, start), text.rfind("(", first, start))
+    begin = cut + 1 if cut >= 0 and start - cut > 12 else first
     begin = max(begin, start - 80)
     return " ".join(text[begin:end].split())
 
@@ -178,25 +178,34 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
             masked) -> tuple[list[dict], list[dict]]:
     figures, linked = [], []
     last_model, paragraph_end = None, -1
+    starts = [m.start for m in mentions]
+    in_order = all(a <= b for a, b in zip(starts, starts[1:]))  # (they are: then a sentence's are a slice)
     for sentence in spans:
         if sentence.start > paragraph_end:
             paragraph_end = next((end for end in paragraph_ends if end >= sentence.start), len(text))
             last_model = None  # a count refers back only within its paragraph
-        sentence_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        if in_order:
+            sentence_mentions = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
+        else:
+            sentence_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
         for statement in statements(sentence):
             found = counts_mod.find_counts(statement.text, statement.start)
-            for count in found:
-                count.text = _phrase(text, statement, count.start, count.end)
-                figure = _provenance(count.as_dict(), sentence)
-                figure["place"] = _place_in(text, statement, count.start, count.end, scope, fallback=False)
-                figures.append(figure)
             statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
-            tied = model_counts.link(text, statement, found, statement_mentions)
-            if not statement_mentions and last_model and found:
-                tied = model_counts.refer_back(text, statement, found, last_model, set())
-            for mc in _with_meaning(text, sentence, statement, found, tied, context, masked):
-                mc["place"] = _place_in(text, statement, mc["start"], mc["end"], scope)
-                linked.append(_provenance(mc, sentence))
+            if found:  # (without counts there is nothing to link, tie or place)
+                inside = scope.mentions_in(statement)
+                for count in found:
+                    count.text = _phrase(text, statement, count.start, count.end)
+                    figure = _provenance(count.as_dict(), sentence)
+                    figure["place"] = _place_in(text, statement, count.start, count.end, scope, fallback=False,
+                                                inside=inside)
+                    figures.append(figure)
+                tied = model_counts.link(text, statement, found, statement_mentions)
+                if not statement_mentions and last_model:
+                    tied = model_counts.refer_back(text, statement, found, last_model, set())
+                if tied:
+                    for mc in _with_meaning(text, sentence, statement, found, tied, context, masked):
+                        mc["place"] = _place_in(text, statement, mc["start"], mc["end"], scope, inside=inside)
+                        linked.append(_provenance(mc, sentence))
             if statement_mentions:
                 last_model = statement_mentions[-1].name
     return figures, linked
@@ -225,18 +234,25 @@ def _with_meaning(text, sentence: Span, statement: Span, found, tied, context: s
     return out
 
 
+_JOINED = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+
+
 def _joined(text: str, a, b) -> bool:
-    return bool(re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", text[a.end:b.start]))
+    return bool(_JOINED.fullmatch(text[a.end:b.start]))
 
 
 AREA_PATTERN = re.compile(r"(?:địa\s+bàn|tại|ở|trên)\s+(?:toàn\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def _place_in(text: str, statement: Span, count_start: int, count_end: int, scope: Scope,
-              fallback: bool = True) -> str | None:
+              fallback: bool = True, inside: list | None = None) -> str | None:
     """The area a count covers: a place the statement puts after "trên địa bàn", "tại" or "ở" after
-    the count, else the nearest place named before it in the statement, else the document's area."""
-    inside = scope.mentions_in(statement)
+    the count, else the nearest place named before it in the statement, else the document's area.
+    inside: scope.mentions_in(statement), when the caller has it."""
+    if inside is None:
+        inside = scope.mentions_in(statement)
+    if not inside:
+        return scope.area if fallback else None
     for start, place in inside:
         if start >= count_end and AREA_PATTERN.search(text[max(count_end, start - 30):start]):
             return f"{place.level} {place.name}"
@@ -247,6 +263,7 @@ def _place_in(text: str, statement: Span, count_start: int, count_end: int, scop
     return scope.area if fallback else None
 
 
+_ADDRESS_GAP = re.compile(r"\s*,\s*(?:[^\W\d_]+\s+){0,2}")
 _RANK = {"tỉnh": 1, "thành phố": 1, "huyện": 2, "quận": 2, "thị xã": 2, "xã": 3, "phường": 3, "thị trấn": 3}
 
 
@@ -255,7 +272,7 @@ def _most_specific_of_address(text: str, before: list) -> places.Place:
     chain = [before[-1]]
     for start, place in reversed(before[:-1]):
         gap = text[start + len(place.name):chain[0][0]]  # mentions start at the name: ", tỉnh "
-        if not re.fullmatch(r"\s*,\s*(?:[^\W\d_]+\s+){0,2}", gap):
+        if not _ADDRESS_GAP.fullmatch(gap):
             break
         chain.insert(0, (start, place))
     return max(chain, key=lambda pair: _RANK.get(pair[1].level, 4))[1]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from nlp.counts import Count
 from nlp.models import ModelMention
 from nlp.normalize import match_key
+from nlp.scan import ignorecase_opener
 from nlp.segment import Span
 
 _VERBS = (r"(?:xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
@@ -35,6 +36,9 @@ CARRIERS = re.compile(r"^(?!trường\s+hợp|tổ\s+chức|đội\s+viên|nhóm
 _BACK_REFERENCE = re.compile(r"(?<!\w)mô\s+hình(?:\s+(?:này|trên|nói\s+trên|đó|điểm))?(?!\s*[“\"«‘:]|\s+(?-i:[A-ZĐ\d]))"
                              r"(?!\s+(?:tự\s+quản|điển\s+hình|khác|mới|hiệu\s+quả))", re.IGNORECASE)
 _EXPLICIT_BACK = re.compile(r"mô\s+hình\s+(?:này|trên|nói\s+trên|đó)(?!\w)", re.IGNORECASE)
+# Where "mô hình" and "các"/"những" before white space can start (nlp.scan): what either back reference needs.
+_MODEL_OPENER = ignorecase_opener(["mô"], r"\s")
+_PLURAL_OPENER = ignorecase_opener(["các", "những"], r"\s")
 # "54 thôn và 6 tổ dân phố": counts joined in one statement share their model.
 _COUNTS_JOINED = re.compile(r"^\s*(?:,|và|,\s*và|cùng|cùng\s+với)\s*$", re.IGNORECASE)
 
@@ -76,9 +80,12 @@ def link(text: str, sentence: Span, counts: list[Count], mentions: list[ModelMen
     return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]
 
 
+_OPEN_QUOTE_GAP = re.compile(r"\s*[“\"«‘]?")
+
+
 def _target_after(text: str, count: Count, mentions: list[ModelMention]) -> ModelMention | None:
     named = [m for m in mentions if count.number_end <= m.start < count.end + 2]
-    if named and re.fullmatch(r"\s*[“\"«‘]?", text[count.number_end:named[0].start]):
+    if named and _OPEN_QUOTE_GAP.fullmatch(text[count.number_end:named[0].start]):
         return named[0]  # "48 “Tổ đoàn kết tàu thuyền an toàn”": the model names what is counted
     after = [m for m in mentions if m.start >= count.end]
     if after and _COUNT_THEN_MODEL.match(text[count.end:after[0].start]):
@@ -187,9 +194,13 @@ def refer_back(text: str, statement: Span, counts: list[Count], model: str, take
     """Counts of a statement that names no model, tied to the model last named in the paragraph:
     "đến nay mô hình đã có ở 14 bến đò", "toàn quận có 90 tuyến hẻm" for a model about tuyến hẻm."""
     head = model.lower().replace(",", " ").split()[0]
-    cue = _BACK_REFERENCE.search(statement.text) or re.search(rf"(?<!\w)(?:các|những)\s+{re.escape(head)}(?!\w)",
-                                                             statement.text, re.IGNORECASE)
-    explicit = bool(_EXPLICIT_BACK.search(statement.text))
+    # Both back references need "mô hình", the plural cue "các" or "những": skip the full scans
+    # (IGNORECASE tries them at every position) where these cannot start.
+    says_model = _MODEL_OPENER.search(statement.text) is not None
+    cue = (says_model and _BACK_REFERENCE.search(statement.text)) or (
+        _PLURAL_OPENER.search(statement.text) is not None
+        and re.search(rf"(?<!\w)(?:các|những)\s+{re.escape(head)}(?!\w)", statement.text, re.IGNORECASE))
+    explicit = says_model and bool(_EXPLICIT_BACK.search(statement.text))
     linked: dict[int, list[str]] = {}
     for i, count in enumerate(counts):
         if id(count) in taken or count.whole or count.unit == "%" or _WITHOUT_IT.search(

@@ -12,13 +12,25 @@ from rapidfuzz import fuzz
 
 from nlp.normalize import canonical, fold, match_key, unify_tones
 from nlp.resources import read_list
-from nlp.scan import finditer_where, last_words_start
+from nlp.scan import finditer_where, ignorecase_opener, last_words_start
 from nlp.segment import Span
 
 TRIGGER = re.compile(r"(?<!\w)mô\s+hình(?!\w)", re.IGNORECASE)
 # Words that, like "mô hình", announce a quoted name: "sáng kiến “X”", "cách làm “X”".
 _CUE = r"(?<!\w)(?:mô\s+hình|sáng\s+kiến|cách\s+làm)(?!\w)"
 CUE = re.compile(_CUE, re.IGNORECASE)
+# Where TRIGGER and CUE can start (nlp.scan): with IGNORECASE they try every position of a sentence.
+_TRIGGER_OPENER = ignorecase_opener(["mô"], r"\s")
+_CUE_OPENER = ignorecase_opener(["mô", "sáng", "cách"], r"\s")
+
+
+def _triggers(text: str):
+    """TRIGGER.finditer(text), tried only where "mô hình" can start."""
+    return finditer_where(TRIGGER, text, _TRIGGER_OPENER)
+
+
+def _has_trigger(text: str) -> bool:
+    return _TRIGGER_OPENER.search(text) is not None and next(_triggers(text), None) is not None
 QUOTED = re.compile(r"[“\"«‘]\s*((?:[^“”\"«»‘’\n]|\n(?!\s*\n)){2,200}?)\s*[”\"»’]")
 # Typographic pairs; straight quotes open and close alike, so they never prove that a run is quoted.
 _PAIRS = {"“": "”", "«": "»", "‘": "’"}
@@ -230,7 +242,7 @@ def _reads_as_clause(run: str, paired: bool) -> bool:
 def _quoted_mentions(sentence: Span, about_models: bool = False) -> list[ModelMention]:
     text = sentence.text
     found: list[ModelMention] = []
-    first_cue = CUE.search(text)
+    first_cue = next(finditer_where(CUE, text, _CUE_OPENER), None) if _CUE_OPENER.search(text) else None
     last_end = None
     for m in _quote_pairs(text):
         name = _clean(m.group(1))
@@ -281,7 +293,9 @@ def _unquoted_mentions(sentence: Span) -> list[ModelMention]:
     """ "mô hình Dòng họ tự quản, mô hình Cụm …": a name that opens right after "mô hình" runs to the
     first word of a predicate, punctuation, or the next "mô hình" of a list."""
     text, found = sentence.text, []
-    for trig in TRIGGER.finditer(text):
+    if _TRIGGER_OPENER.search(text) is None:
+        return found
+    for trig in _triggers(text):
         rest = text[trig.end():]
         lead = len(rest) - len(rest.lstrip(" :"))
         rest = rest[lead:]
@@ -310,7 +324,7 @@ def _split_list(phrase: str) -> list[tuple[str, int]]:
 
 def find_model_mentions(sentences: list[Span]) -> list[ModelMention]:
     mentions = []
-    about_models = any(TRIGGER.search(s.text) for s in sentences)
+    about_models = any(_has_trigger(s.text) for s in sentences)
     for sentence in sentences:
         quoted = _quoted_mentions(sentence, about_models)
         taken = [(m.start, m.end) for m in quoted]
@@ -318,7 +332,7 @@ def find_model_mentions(sentences: list[Span]) -> list[ModelMention]:
         taken = [(m.start - 1, m.end + 1) for m in quoted]
         unquoted = [m for m in _unquoted_mentions(sentence) if not any(a <= m.start < b for a, b in taken)]
         mentions.extend(sorted(quoted + unquoted, key=lambda m: m.start))
-    return _without_stray_bare(_known_names_again(sentences, mentions))
+    return _without_stray_bare(_known_names_again(sentences, mentions, about_models))
 
 
 def _without_stray_bare(mentions: list[ModelMention]) -> list[ModelMention]:
@@ -335,7 +349,8 @@ def _without_stray_bare(mentions: list[ModelMention]) -> list[ModelMention]:
             for m, c in zip(mentions, clusters) if c in full]
 
 
-def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> list[ModelMention]:
+def _known_names_again(sentences: list[Span], mentions: list[ModelMention],
+                       about_models: bool | None = None) -> list[ModelMention]:
     """A name the document calls a model once is that model wherever it is quoted."""
     known = {match_key(m.name) for m in mentions if not bare(m.name)}
     taken = [(m.start, m.end) for m in mentions]
@@ -347,7 +362,7 @@ def _known_names_again(sentences: list[Span], mentions: list[ModelMention]) -> l
             if not _overlaps(start, taken) and match_key(name) in known and not _after_blocker(sentence.text[:m.start()]):
                 extra.append(ModelMention(name, start, start + len(name), True))
     taken += [(m.start, m.end) for m in extra]
-    extra += _unquoted_known(sentences, mentions, taken)
+    extra += _unquoted_known(sentences, mentions, taken, about_models)
     return sorted(mentions + extra, key=lambda m: m.start)
 
 
@@ -372,11 +387,15 @@ def known_models() -> tuple[str, ...]:
     return tuple(read_list("known_models.txt"))
 
 
-def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken) -> list[ModelMention]:
+def _unquoted_known(sentences: list[Span], mentions: list[ModelMention], taken,
+                    about_models: bool | None = None) -> list[ModelMention]:
     """ "duy trì 126 Tổ liên gia tự quản về ANTT": a capitalized model name written without quotes,
-    named so elsewhere in the text or a widely known model."""
+    named so elsewhere in the text or a widely known model. about_models: whether a sentence says
+    "mô hình" (worked out when not given)."""
     names = {m.name for m in mentions if m.name[:1].isupper() and len(m.name.split()) >= 3}
-    if any(TRIGGER.search(s.text) for s in sentences):
+    if about_models is None:
+        about_models = any(_has_trigger(s.text) for s in sentences)
+    if about_models:
         names |= set(known_models())
     names |= {abbreviate(n) for n in names}
     if not names:

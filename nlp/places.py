@@ -59,6 +59,9 @@ class PlaceMention:
 
 
 def _name_tokens(text: str, level: str) -> list[re.Match]:
+    first = text[:1]  # the first word opens the text with a capital or a digit, or there is no name
+    if not (first.isdigit() or first.isupper() and first.isalpha()):
+        return []
     tokens = []
     for m in TOKEN.finditer(text):
         if m.start() != (tokens[-1].end() + 1 if tokens else 0) and not (
@@ -194,9 +197,12 @@ def counted_after(rest: str) -> bool:
     return bool(unit) and is_count_noun(unit)
 
 
+_PLURAL_BEFORE = re.compile(r"(?:các|những)\s+$")
+
+
 def _plural_list(text: str, m: re.Match, level: str) -> list[PlaceMention]:
     """ "các xã ven biển như Cẩm Lĩnh, Cẩm Dương" (gazetteer levels only)."""
-    if level not in GAZETTEER_LEVELS or not re.search(r"(?:các|những)\s+$", text[max(0, m.start() - 8):m.start()]):
+    if level not in GAZETTEER_LEVELS or not _PLURAL_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
         return []
     intro = PLURAL_INTRO.match(text[m.end() + 1:m.end() + 60])
     if not intro or LEVEL.search(intro.group()):
@@ -212,13 +218,16 @@ def _plural_list(text: str, m: re.Match, level: str) -> list[PlaceMention]:
     return [first, *_shared_level(text, first.end, level)]
 
 
+_SHARED_SEPARATOR = re.compile(r"\s*(?:,|và|,\s*và)\s+")
+
+
 def _shared_level(text: str, end: int, level: str) -> list[PlaceMention]:
     """ "xã Hàm Mỹ, Tân Lập": names after the first that the gazetteer knows at this level."""
     found = []
     if level not in GAZETTEER_LEVELS:
         return found
     while True:
-        sep = re.match(r"\s*(?:,|và|,\s*và)\s+", text[end:end + 6])
+        sep = _SHARED_SEPARATOR.match(text[end:end + 6])
         if not sep:
             return found
         start = end + sep.end()

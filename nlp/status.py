@@ -101,8 +101,11 @@ def status_of(text: str, clause_start: int, count_start: int, count_end: int, co
     return TARGET if context.is_plan else ACHIEVED
 
 
+_DONE = re.compile(r"(?<!\w)(?:đã|hiện\s+có)(?!\w)", re.IGNORECASE)
+
+
 def _said_done(window: str) -> bool:
-    return bool(re.search(r"(?<!\w)(?:đã|hiện\s+có)(?!\w)", window, re.IGNORECASE))
+    return bool(_DONE.search(window))
 
 
 def _weak_achieved(cue: str) -> bool:
@@ -123,6 +126,7 @@ _GIAI_DOAN = re.compile(r"giai\s+đoạn\s+(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\
 _START_BEFORE = re.compile(r"(?:từ|ra\s+đời|bắt\s+đầu|khởi\s+đầu|thành\s+lập|triển\s+khai\s+từ)\s+"
                            r"(?:(?:năm|ngày|tháng|cuối|đầu)\s+){0,2}$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"(?:đến|trong|vào|năm)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+_YEARISH = re.compile(r"(?:19|20)\d\d")
 _NOW = re.compile(r"(?<!\w)(?:đến\s+nay|hiện\s+nay|hiện\s+tại|hiện\s+có|tới\s+nay)(?!\w)", re.IGNORECASE)
 
 
@@ -137,6 +141,8 @@ def times_in(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> 
     """Dates, months and years in text[start:end], outside masked spans (document references)."""
     piece = text[start:end]
     found: list[_Time] = []
+    if _YEARISH.search(piece) is None:
+        return found  # every time below has a year of four digits (19xx, 20xx)
     taken: list[tuple[int, int]] = []
 
     def add(m: re.Match, value: str | None) -> None:
@@ -159,6 +165,9 @@ def times_in(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> 
     return sorted(found, key=lambda t: t.start)
 
 
+_COMPARED_WITH = re.compile(r"so\s+với", re.IGNORECASE)
+
+
 def as_of(text: str, statement: tuple[int, int], sentence_start: int, count_start: int, count_end: int,
           status: str, context: Context, masked: list[tuple[int, int]], times: list[_Time] | None = None) -> str | None:
     """times: times_in(text, *statement, masked) when the caller has it already (it is only read)."""
@@ -174,7 +183,7 @@ def as_of(text: str, statement: tuple[int, int], sentence_start: int, count_star
     if before:
         return before[-1].value
     if after and _TIME_AFTER.search(text[max(count_end, after[0].start - 25):after[0].start]) \
-            and not re.search(r"so\s+với", text[count_end:after[0].start], re.IGNORECASE):
+            and not _COMPARED_WITH.search(text[count_end:after[0].start]):
         return after[0].value  # "… 45 điểm tính đến tháng 6/2024"
     if not _NOW.search(text[statement[0]:count_start]):
         leading = _leading_time(text, sentence_start, statement[0], masked)

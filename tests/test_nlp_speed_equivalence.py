@@ -1,7 +1,7 @@
 """Faster forms of nlp patterns match what the plain forms match."""
 import re
 
-from nlp import counts, places, scan
+from nlp import counts, docrefs, models, places, scan
 
 
 def _all_characters() -> str:
@@ -13,9 +13,11 @@ def test_ignorecase_classes_hold_every_character_re_matches():
     everything = _all_characters()
     letters = set("".join(counts.WORD_NUMBERS) + "".join(places.LEVEL_WORDS) + "tpx.")
     letters |= set("abcdefghijklmnopqrstuvwxyzđăâêôơư")
+    letters |= set("".join(counts.LABEL_WORDS) + "".join(docrefs.TYPE_WORDS) + "mô sáng cách")
     for letter in sorted(letters):
         matched = set(re.findall("(?i)" + re.escape(letter), everything))
         assert matched <= set(scan._cases(letter)), (letter, matched)
+        assert matched == set(scan.exact_cases(letter)), (letter, matched)  # caseless_class: exactly these
 
 
 def _variants(word: str) -> list[str]:
@@ -38,6 +40,24 @@ def test_openers_find_every_start():
                 plain = [m.span() for m in places.LEVEL.finditer(text)]
                 assert plain, text
                 assert [m.span() for m in scan.finditer_where(places.LEVEL, text, places._LEVEL_OPENER)] == plain
+
+
+def test_trigger_cue_and_type_word_openers_find_every_start():
+    for word, pattern, opener in [("mô hình", models.TRIGGER, models._TRIGGER_OPENER),
+                                  ("mô hình", models.CUE, models._CUE_OPENER),
+                                  ("sáng kiến", models.CUE, models._CUE_OPENER),
+                                  ("cách làm", models.CUE, models._CUE_OPENER)]:
+        for variant in _variants(word):
+            for text in (f"x {variant} y", variant, f"({variant}:"):
+                plain = [m.span() for m in pattern.finditer(text)]
+                assert plain, text
+                assert [m.span() for m in scan.finditer_where(pattern, text, opener)] == plain
+    for word in docrefs.TYPE_WORDS:
+        for variant in _variants(word):
+            text = f"theo {variant} số 12"
+            plain = [m.span() for m in docrefs._TYPE_WORD.finditer(text)]
+            assert plain == [(5, 5 + len(variant))], text
+            assert [m.span() for m in scan.finditer_where(docrefs._TYPE_WORD, text, docrefs._TYPE_WORD_OPENER)] == plain
 
 
 def test_label_prefix_tree_matches_the_plain_alternation():
