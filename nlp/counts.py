@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from nlp.normalize import fold
 from nlp.resources import read_list
-from nlp.scan import caseless_class, finditer_at_digit_runs, finditer_where, ignorecase_opener, last_words_start
+from nlp.scan import (CaselessWords, caseless_class, finditer_at, finditer_at_digit_runs, finditer_where,
+                      ignorecase_opener, last_words_start)
 
 NUMBER = re.compile(r"(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+)(?!\.\d))?(?![\w/:]|\.\d|,\d)")
 MULTIPLIERS = {"nghìn": 1_000, "ngàn": 1_000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
@@ -258,6 +259,8 @@ WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
 WORD_NUMBER = re.compile(r"(?<![\w-])(" + "|".join(WORD_NUMBERS) + r")(?=\s+[^\W\d_])", re.IGNORECASE)
 # Where a word number can start (nlp.scan): WORD_NUMBER tries every position.
 _WORD_NUMBER_OPENER = ignorecase_opener(WORD_NUMBERS, r"(?=\s)")
+# Where word numbers can start in a whole document (nlp.scan.CaselessWords): see find_counts.
+WORD_NUMBER_STARTS = CaselessWords(WORD_NUMBERS)
 
 
 def is_count_noun(unit: str) -> bool:
@@ -290,12 +293,14 @@ def _money(rest: str, before: str) -> tuple[int, str, int] | None:
 
 
 _PERCENT = re.compile(r"\s*%")
-_DIGIT_RUNS = re.compile(r"\d+").finditer
+_DIGIT_RUNS = re.compile(r"\d\d*").finditer  # (\d+, but opening with a class lets re skip ahead to digits)
 _NUMBER_AT = NUMBER.match
 
 
-def find_counts(text: str, start: int = 0) -> list[Count]:
-    """Counts in a piece of text (a sentence); offsets are shifted by `start`."""
+def find_counts(text: str, start: int = 0, word_number_starts: list[int] | None = None) -> list[Count]:
+    """Counts in a piece of text (a sentence); offsets are shifted by `start`. word_number_starts: where
+    word numbers may start in the piece (shifted by `start` too), from WORD_NUMBER_STARTS over a text the
+    piece was cut from, at least every position WORD_NUMBER matches at; found here when not given."""
     quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)] if _QUOTE_MARKS.search(text) else []
     counts = _fractions(text, start) if "/" in text else []
     end = 0
@@ -334,7 +339,7 @@ def find_counts(text: str, start: int = 0) -> list[Count]:
         if _is_year(value, unit, m.group(1)):
             continue
         counts.append(Count(value, unit, start + m.start(), start + pos, start + m.end()))
-    counts += _word_numbers(text, start, quote_spans)
+    counts += _word_numbers(text, start, quote_spans, word_number_starts)
     return sorted(counts, key=lambda c: c.start)
 
 
@@ -342,9 +347,15 @@ _SCHOOL_OR_FISCAL = re.compile(r"\s*(?:học|tài\s+chính)(?!\s+(?:sinh|viên))
 _YEAR_AFTER = re.compile(r"\s*(?:\S+\s+){0,2}(?:19|20)\d{2}(?!\d)")
 
 
-def _word_numbers(text: str, start: int, quote_spans) -> list[Count]:
+def _word_numbers(text: str, start: int, quote_spans, starts: list[int] | None = None) -> list[Count]:
     found = []
-    for m in finditer_where(WORD_NUMBER, text, _WORD_NUMBER_OPENER):
+    if starts is None:
+        matches = finditer_where(WORD_NUMBER, text, _WORD_NUMBER_OPENER)
+    elif not starts:
+        return found
+    else:
+        matches = finditer_at(WORD_NUMBER, text, starts, start)
+    for m in matches:
         word = m.group(1)
         if any(a < m.start() < b for a, b in quote_spans) or (word[0].isupper() and m.start() > 0
                                                                 and text[m.start() - 2:m.start()].strip() not in ("", ".", ":")):

@@ -92,13 +92,15 @@ def extract(document: DocumentLike) -> Extraction:
     result.doc_refs = _doc_refs(text, spans, head, all_refs)
     mentions = models.find_model_mentions(spans)
     result.models = [m.as_dict() for m in models.group_models(mentions, text)]
-    found_places = places.group_places(places.find_place_mentions(text))
+    lowered = text.lower()  # to find where words may start (nlp.scan.CaselessWords)
+    found_places = places.group_places(places.find_place_mentions(text, lowered))
     result.places = [p.as_dict() for p in found_places]
     context = status.document_context(text, kind, result.number, result.title, result.published)
     scope = Scope(text, found_places, _issuer_area(result.issuer, found_places) or _document_area(found_places, result.title))
     masked = [(r.start, r.end) for r in all_refs]  # "Kế hoạch … ngày 13/4/2018": not the time of a count
     paragraph_ends = [p.end for p in paragraph_spans]
-    result.figures, result.model_counts = _counts(text, spans, paragraph_ends, mentions, scope, context, masked)
+    result.figures, result.model_counts = _counts(text, spans, paragraph_ends, mentions, scope, context, masked,
+                                                  counts_mod.WORD_NUMBER_STARTS.starts(text, lowered))
     _add_table_counts(result, text, spans, mentions, scope, context)
     return result
 
@@ -175,7 +177,7 @@ def _doc_refs(text: str, spans: list[Span], head: header.Header | None, found: l
 
 
 def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status.Context,
-            masked) -> tuple[list[dict], list[dict]]:
+            masked, word_number_starts: list[int] | None = None) -> tuple[list[dict], list[dict]]:
     figures, linked = [], []
     last_model, paragraph_end = None, -1
     starts = [m.start for m in mentions]
@@ -189,7 +191,11 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
         else:
             sentence_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
         for statement in statements(sentence):
-            found = counts_mod.find_counts(statement.text, statement.start)
+            numbers_at = None  # where word numbers may start in the statement, when it is the text's own piece
+            if word_number_starts is not None and text.startswith(statement.text, statement.start):
+                numbers_at = word_number_starts[bisect.bisect_left(word_number_starts, statement.start):
+                                                bisect.bisect_left(word_number_starts, statement.end)]
+            found = counts_mod.find_counts(statement.text, statement.start, numbers_at)
             statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
             if found:  # (without counts there is nothing to link, tie or place)
                 inside = scope.mentions_in(statement)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.gazetteer import MUNICIPALITIES, Unit, gazetteer, key
-from nlp.scan import finditer_where, ignorecase_opener
+from nlp.scan import CaselessWords, finditer_at, finditer_where, ignorecase_opener
 
 LEVEL_WORDS = ("thành phố", "tỉnh", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường", "tổ dân phố",
                "khu phố", "khu dân cư", "tiểu khu", "thôn", "bản", "làng", "xóm", "ấp")
@@ -18,6 +18,14 @@ LEVEL = re.compile(
     r"(?<![\w])(" + "|".join(LEVEL_WORDS) + r"|TP\.?|TX\.|TT\.)(?=\s|:\s)", re.IGNORECASE)
 # Where a level word can start (nlp.scan): LEVEL tries every position.
 _LEVEL_OPENER = ignorecase_opener(LEVEL_WORDS + ("tp", "tp.", "tx.", "tt."), r"(?=\s|:)")
+# The same starts found faster in the lower-cased text (nlp.scan.CaselessWords), where it allows.
+_LEVEL_STARTS = CaselessWords(LEVEL_WORDS + ("tp", "tx.", "tt."))
+
+
+def _levels(text: str, lowered: str | None = None):
+    """LEVEL.finditer(text), tried only where a level word can start; lowered: text.lower() if known."""
+    starts = _LEVEL_STARTS.starts(text, lowered)
+    return finditer_where(LEVEL, text, _LEVEL_OPENER) if starts is None else finditer_at(LEVEL, text, starts)
 NUMBERED_LEVELS = {"phường", "quận", "tổ dân phố", "khu phố", "tiểu khu", "thôn", "bản", "xóm", "ấp", "khu dân cư"}
 GAZETTEER_LEVELS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 # "văn bản Hướng dẫn", "cơ bản": the level word is part of another word here.
@@ -109,10 +117,10 @@ def _best_known_prefix(level: str, words: list[str]) -> int:
     return len(words)
 
 
-def _mentions_after_levels(text: str) -> list[PlaceMention]:
+def _mentions_after_levels(text: str, lowered: str | None = None) -> list[PlaceMention]:
     found: list[PlaceMention] = []
     covered = 0
-    for m in finditer_where(LEVEL, text, _LEVEL_OPENER):
+    for m in _levels(text, lowered):
         level = _level_name(m.group(1))
         if m.start() < covered:
             continue  # inside a name already read ("xã Bản Lầu")
@@ -269,8 +277,9 @@ def _bare_provinces(text: str, taken: list[tuple[int, int]], named: set[str]) ->
     return found
 
 
-def find_place_mentions(text: str) -> list[PlaceMention]:
-    mentions = _mentions_after_levels(text)
+def find_place_mentions(text: str, lowered: str | None = None) -> list[PlaceMention]:
+    """lowered: text.lower(), when the caller has it (it is only read to find where words may start)."""
+    mentions = _mentions_after_levels(text, lowered)
     taken = [(m.start - 20, m.end) for m in mentions]
     named = {key(m.name) for m in mentions}
     mentions += _bare_provinces(text, taken, named)

@@ -36,7 +36,7 @@ def last_words_start(text: str, words: int) -> int:
     return len(head[0]) if len(head) > words else 0
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")  # (\d+: opening with a class lets re skip ahead to digits)
 
 
 def finditer_at_digit_runs(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
@@ -93,3 +93,45 @@ def caseless_class(char: str) -> str:
     glance (a plain literal or class), so the same strings match much faster."""
     cases = exact_cases(char)
     return re.escape(char) if len(cases) == 1 else "[" + "".join(map(re.escape, cases)) + "]"
+
+
+class CaselessWords:
+    """Where words may start under re.IGNORECASE, found with str.find on the lower-cased text: much faster
+    than an opener's scan when common letters open the words. starts() gives every position where one of
+    the words matches case-insensitively (and maybe others), or None when lower-casing the text does not map
+    each of its characters to one character as re.IGNORECASE compares them (then scan as before)."""
+
+    def __init__(self, words):
+        self.words = tuple(dict.fromkeys(word.lower() for word in words))
+        # Characters re.IGNORECASE matches a letter of the words with that lower() maps elsewhere ("ı" for
+        # "i"; "İ" lower-cases to two characters): a text holding one is not searched this way.
+        self.traps = tuple(sorted({c for word in self.words for letter in word for c in exact_cases(letter)
+                                   if c.lower() != letter}))
+
+    def starts(self, text: str, lowered: str | None = None) -> list[int] | None:
+        """Sorted positions; lowered: text.lower(), when the caller has it."""
+        if lowered is None:
+            lowered = text.lower()
+        if len(lowered) != len(text) or any(c in text for c in self.traps):
+            return None
+        found = set()
+        for word in self.words:
+            at = lowered.find(word)
+            while at >= 0:
+                found.add(at)
+                at = lowered.find(word, at + 1)
+        return sorted(found)
+
+
+def finditer_at(pattern: re.Pattern, text: str, starts, offset: int = 0) -> Iterator[re.Match]:
+    """The matches of pattern.finditer(text) for a pattern that matches nothing empty and can only start at
+    the positions `starts` (sorted, shifted by -offset; CaselessWords.starts finds such positions)."""
+    end = 0
+    for at in starts:
+        at -= offset
+        if at < end:
+            continue
+        m = pattern.match(text, at)
+        if m:
+            yield m
+            end = m.end()

@@ -69,3 +69,30 @@ def test_label_prefix_tree_matches_the_plain_alternation():
         for cut in range(len(text) + 1):
             piece = text[cut:]
             assert (plain.match(piece[::-1]) is None) == (not counts.ends_with_label(piece)), piece
+
+
+def test_caseless_words_find_every_start_or_decline():
+    """CaselessWords.starts: every position a word matches at under IGNORECASE, or None (a text lower() maps
+    otherwise than re.IGNORECASE compares); the pattern tried there finds what its finditer finds."""
+    cases = [(places.LEVEL, places._LEVEL_STARTS, places.LEVEL_WORDS + ("TP", "TP.", "TX.", "TT.")),
+             (counts.WORD_NUMBER, counts.WORD_NUMBER_STARTS, tuple(counts.WORD_NUMBERS))]
+    for pattern, finder, words in cases:
+        for word in words:
+            for variant in _variants(word):
+                for text in (f"x {variant} Nam", f"{variant}: A", f"İ {variant} hộ", f"Hà Nội, {variant} 3 hộ"):
+                    plain = [m.span() for m in pattern.finditer(text)]
+                    starts = finder.starts(text)
+                    if starts is None:
+                        assert any(c in text for c in finder.traps) or len(text.lower()) != len(text), text
+                        continue
+                    assert {a for a, _ in plain} <= set(starts), text
+                    assert [m.span() for m in scan.finditer_at(pattern, text, starts)] == plain, text
+
+
+def test_wrapped_line_breaks_found_as_the_scan_finds_them():
+    from nlp import segment
+
+    texts = ["a\nb", "a.\nb", "a  \n  b", "a \t\n\n b", "x\n12 hộ", "x\n1. Mục", " \n", "\n\na", "a  \n", "“\n“a", "a.  \n b\nc"]
+    for text in texts:
+        plain = [m.span() for m in segment._WRAPPED.finditer(text)]
+        assert [m.span() for m in segment._wrapped_breaks(text)] == plain, text
