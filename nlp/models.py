@@ -271,12 +271,17 @@ def _accept_quoted(text, m, name, before, last_end, first_cue, about_models) -> 
                 or (last_end is not None and re.fullmatch(r"[^“”\"]{0,80}[;,]\s*", text[last_end:m.start()])))
 
 
+_OPENING_MARK = re.compile(r"[“«]")
+
+
 def _unclosed_mentions(sentence: Span, taken: list[tuple[int, int]]) -> list[ModelMention]:
     """“X with no closing mark: the name runs to the first clause word or punctuation, or is not taken."""
     text, found = sentence.text, []
     if "“" not in text and "«" not in text:
         return found
     closed = {m.start() for m in _quote_pairs(text)}
+    if all(mark.start() in closed for mark in _OPENING_MARK.finditer(text)):
+        return found  # UNCLOSED opens with one of these marks: every match would open a closed pair
     for m in UNCLOSED.finditer(text):
         start = sentence.start + m.start()
         before = text[:m.start()]

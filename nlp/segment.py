@@ -12,11 +12,19 @@ from functools import lru_cache, partial
 from nlp.scan import finditer_where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Span:
     start: int
     end: int
     text: str
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        # The generated __init__ of a frozen dataclass sets each field through object.__setattr__; this
+        # fills the same instance dictionary directly (a document makes a hundred spans or more).
+        fields = self.__dict__
+        fields["start"] = start
+        fields["end"] = end
+        fields["text"] = text
 
 
 @lru_cache(maxsize=1)

@@ -96,3 +96,20 @@ def test_wrapped_line_breaks_found_as_the_scan_finds_them():
     for text in texts:
         plain = [m.span() for m in segment._WRAPPED.finditer(text)]
         assert [m.span() for m in segment._wrapped_breaks(text)] == plain, text
+
+
+def test_span_behaves_as_the_generated_frozen_dataclass():
+    import dataclasses
+
+    from nlp.segment import Span
+
+    span = Span(1, 4, "abc")
+    assert span == Span(start=1, end=4, text="abc") and hash(span) == hash(Span(1, 4, "abc"))
+    assert span != Span(1, 4, "abd") and repr(span) == "Span(start=1, end=4, text='abc')"
+    assert dataclasses.astuple(span) == (1, 4, "abc") and dataclasses.replace(span, end=5) == Span(1, 5, "abc")
+    try:
+        span.start = 2
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("Span must stay frozen")
