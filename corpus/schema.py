@@ -189,6 +189,12 @@ MIGRATIONS.append(_order_signatures)
 # 10: near-duplicate signatures of SIGNATURE_VERSION 3 (words, shingles and permutations hashed
 # arithmetically in numpy) replace those of version 2.
 MIGRATIONS.append(_recompute_signatures)
+# 11: a document's links are found from either side. Replacing them (DELETE … WHERE document_id = ?
+# OR other_id = ?) read the whole table for every document saved, other_id having no index, and so
+# did the cascade when a document is deleted.
+MIGRATIONS.append("""
+    CREATE INDEX IF NOT EXISTS near_duplicates_other ON near_duplicates(other_id);
+    """)
 
 
 def typed(conn, sql: str) -> str:

@@ -139,3 +139,21 @@ def test_an_interrupted_import_stores_what_was_parsed_and_a_failed_batch_stores_
         [(linked, _)] = store.conn.execute("SELECT other_id, similarity FROM near_duplicates "
                                            "WHERE document_id = ?", (report.document_ids[0],)).fetchall()
         assert store.get_document(linked)["source"].endswith("original.txt")
+
+
+def test_saving_a_document_looks_its_links_up_by_index(tmp_path):
+    """Replacing a document's links once read the whole near_duplicates table (an OR over two
+    columns, one unindexed) for every document saved: slow imports once a corpus has many reposts."""
+    write_corpus(tmp_path / "docs")
+    with Store(tmp_path / "kb.sqlite3") as store:
+        statements = []
+        store.conn.set_trace_callback(statements.append)
+        try:
+            import_paths(store, [tmp_path / "docs"])
+        finally:
+            store.conn.set_trace_callback(None)
+        touching = [s for s in statements if "near_duplicates" in s and " WHERE " in s.upper()]  # (rebuilds read all)
+        assert any(s.lstrip().upper().startswith("DELETE") for s in touching)
+        for statement in touching:
+            plan = " ".join(row[-1] for row in store.conn.execute("EXPLAIN QUERY PLAN " + statement))
+            assert "SCAN near_duplicates" not in plan, (statement, plan)
