@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from nlp.normalize import fold
 from nlp.resources import read_list
@@ -183,13 +184,13 @@ _ADMIN_LIST_ITEM = re.compile(r"\s*,\s*(" + "|".join(r"\s+".join(a.split()) for 
 
 def _extend_admin_list(rest: str, unit: str) -> str:
     """ "18 xã, thị trấn": a count of places of several levels keeps them all."""
-    tail = rest[len(unit):]
+    pos = len(unit)  # (the unit opens rest: _ADMIN_LIST_ITEM matched at pos as on rest[pos:], no look-behind)
     while True:
-        m = _ADMIN_LIST_ITEM.match(tail)
+        m = _ADMIN_LIST_ITEM.match(rest, pos)
         if not m or not any(unit.lower().startswith(a) or unit.lower().endswith(a) for a in ADMIN_NOUNS):
             return unit
-        unit = unit + tail[:m.end()]
-        tail = tail[m.end():]
+        unit = unit + rest[pos:m.end()]
+        pos = m.end()
 
 
 @lru_cache(maxsize=1)
@@ -301,8 +302,12 @@ def find_counts(text: str, start: int = 0, word_number_starts: list[int] | None 
     """Counts in a piece of text (a sentence); offsets are shifted by `start`. word_number_starts: where
     word numbers may start in the piece (shifted by `start` too), from WORD_NUMBER_STARTS over a text the
     piece was cut from, at least every position WORD_NUMBER matches at; found here when not given."""
-    quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)] if _QUOTE_MARKS.search(text) else []
+    # (_is_label, _slash_date, _line_numbering, parse_number and _is_year inline: this runs for every number)
+    quoted_text = _QUOTE_MARKS.search(text) is not None  # (QUOTED_SPAN and QUOTED_UNIT open with these marks)
+    quote_spans = [(q.start(), q.end()) for q in QUOTED_SPAN.finditer(text)] if quoted_text else []
+    percent_text = "%" in text
     counts = _fractions(text, start) if "/" in text else []
+    unordered = bool(counts)  # the digit runs' counts come in text order, the fractions' before them
     end = 0
     for run in _DIGIT_RUNS(text):  # finditer_at_digit_runs(NUMBER, text), inline
         number_start = run.start()
@@ -313,34 +318,60 @@ def find_counts(text: str, start: int = 0, word_number_starts: list[int] | None 
             continue  # a number inside a quoted name ("Tổ hoà giải 3 giỏi")
         before = text[:number_start]
         rest = text[pos:]
-        if _is_label(before, rest) or _slash_date(before) or _line_numbering(text, m):
-            continue
-        value = parse_number(m.group(1), m.group(2))
-        percent = _PERCENT.match(text, pos)
+        tail = before[-40:]  # _is_label(before, rest)
+        if not (("ố" in tail or "Ố" in tail) and _TOTAL_BEFORE_SEARCH(tail)):
+            if _LABEL_BEFORE_REVERSED_MATCH(tail[::-1]) is not None:
+                continue
+            if _closes_name(tail) and not (rest and is_count_noun(find_unit(rest) or "")):
+                continue
+        if before.rstrip()[-1:] in _SLASH_OR_DASH and _DATE_OR_RANGE_OPEN.search(before, last_words_start(before, 2)):
+            continue  # _slash_date(before)
+        if text[pos:pos + 1] in _NUMBERING_MARKS and _NUMBERING_MARK_AT(text, pos, pos + 2) and (number_start == 0 or text[number_start - 1] == "\n"
+                                                       or before.isspace()):
+            continue  # _line_numbering(text, m)
+        integer, decimals = m.group(1, 2)
+        value = float(integer.replace(".", ""))  # parse_number(integer, decimals)
+        if decimals:
+            value += float("0." + decimals)
+        percent = _PERCENT_AT(text, pos) if percent_text else None
         if percent:
             counts.append(Count(value, "%", start + number_start, start + percent.end(), start + pos))
             continue
-        money = _money(rest, before)
         unit = None
-        if money:
-            multiplier, unit, used = money
-            value *= multiplier
-            pos += used
-            rest = text[pos:]
-        quoted = QUOTED_UNIT.match(rest) if unit is None else None
+        if _MULTIPLIER_AT(text, pos):  # (_money matches it first)
+            money = _money(rest, before)
+            if money:
+                multiplier, unit, used = money
+                value *= multiplier
+                pos += used
+                rest = text[pos:]
+        quoted = _QUOTED_UNIT_AT(text, pos) if unit is None and quoted_text else None
         if quoted and quoted.group(1)[0].isupper():
             unit = quoted.group(1).strip()
-            pos += quoted.end()
+            pos = quoted.end()
         elif unit is None:
             unit = find_unit(rest)
             if unit is None:
                 continue
             pos += len(rest) - len(rest.lstrip()) + len(unit)
-        if _is_year(value, unit, m.group(1)):
-            continue
-        counts.append(Count(value, unit, start + m.start(), start + pos, start + m.end()))
-    counts += _word_numbers(text, start, quote_spans, word_number_starts)
-    return sorted(counts, key=lambda c: c.start)
+        if len(integer) == 4 and 1900 <= value <= 2100 and fold(unit) in _YEAR_UNITS:
+            continue  # _is_year(value, unit, integer)
+        counts.append(Count(value, unit, start + number_start, start + pos, start + end))
+    if word_number_starts is None or word_number_starts:
+        words = _word_numbers(text, start, quote_spans, word_number_starts)
+        if words:
+            counts += words
+            unordered = True
+    return sorted(counts, key=_START) if unordered else counts
+
+
+_START = attrgetter("start")
+_YEAR_UNITS = frozenset({"", "nam"})
+_TOTAL_BEFORE_SEARCH = TOTAL_BEFORE.search
+_LABEL_BEFORE_REVERSED_MATCH = _LABEL_BEFORE_REVERSED.match
+_PERCENT_AT = _PERCENT.match
+_MULTIPLIER_AT = _MULTIPLIER.match
+_QUOTED_UNIT_AT = QUOTED_UNIT.match
 
 
 _SCHOOL_OR_FISCAL = re.compile(r"\s*(?:học|tài\s+chính)(?!\s+(?:sinh|viên))", re.IGNORECASE)
@@ -409,6 +440,8 @@ _SLASH_OR_DASH = ("/", "-", "–")
 
 
 _NUMBERING_MARK = re.compile(r"[.)]\s")
+_NUMBERING_MARK_AT = _NUMBERING_MARK.match
+_NUMBERING_MARKS = (".", ")")  # (a tuple: "" is not in it)
 
 
 def _line_numbering(text: str, m: re.Match) -> bool:

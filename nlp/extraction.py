@@ -201,9 +201,11 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
                 inside = scope.mentions_in(statement)
                 for count in found:
                     count.text = _phrase(text, statement, count.start, count.end)
-                    figure = _provenance(count.as_dict(), sentence)
+                    figure = count.as_dict()
+                    figure["sentence"] = [sentence.start, sentence.end]  # (_provenance)
+                    # (without a place in the statement _place_in(…, fallback=False) has none)
                     figure["place"] = _place_in(text, statement, count.start, count.end, scope, fallback=False,
-                                                inside=inside)
+                                                inside=inside) if inside else None
                     figures.append(figure)
                 tied = model_counts.link(text, statement, found, statement_mentions)
                 if not statement_mentions and last_model:

@@ -185,7 +185,11 @@ _WITHOUT_IT = re.compile(r"(?<!\w)còn\s+(?:lại\s+)?$", re.IGNORECASE)
 def _names_the_model(unit: str, model: str) -> bool:
     """ "tổ" of “Tổ tự quản biên giới”, "ngôi chùa" of “Chùa bình yên”, "khu phố" of “Ấp, khu phố an toàn”:
     the counted noun is one of the nouns the model's name opens with."""
-    opening = model.lower().replace(",", " ").split()[:3]
+    return _names_opening(unit, model.lower().replace(",", " ").split()[:3])
+
+
+def _names_opening(unit: str, opening: list[str]) -> bool:
+    """_names_the_model(unit, model) with the model's opening words given."""
     words = unit.lower().replace(",", " ").split()
     return bool(words) and words[-1] in opening and (len(words) == 1 or words[-2] in opening or words[0] == "ngôi")
 
@@ -193,7 +197,8 @@ def _names_the_model(unit: str, model: str) -> bool:
 def refer_back(text: str, statement: Span, counts: list[Count], model: str, taken: set[int]) -> list[ModelCount]:
     """Counts of a statement that names no model, tied to the model last named in the paragraph:
     "đến nay mô hình đã có ở 14 bến đò", "toàn quận có 90 tuyến hẻm" for a model about tuyến hẻm."""
-    head = model.lower().replace(",", " ").split()[0]
+    model_words = model.lower().replace(",", " ").split()
+    head, opening = model_words[0], model_words[:3]  # (the opening words for _names_the_model)
     # Both back references need "mô hình", the plural cue "các" or "những": skip the full scans
     # (IGNORECASE tries them at every position) where these cannot start.
     says_model = _MODEL_OPENER.search(statement.text) is not None
@@ -207,7 +212,7 @@ def refer_back(text: str, statement: Span, counts: list[Count], model: str, take
                 text[max(statement.start, count.start - 12):count.start]) or "chưa" in text[count.end:count.end + 40]:
             continue  # "còn 21 xóm chưa đạt": the places still without the model
         carrier = bool(CARRIERS.match(count.unit)) and (count.unit.lower() != "mô hình" or explicit)
-        own_unit = _names_the_model(count.unit, model)
+        own_unit = _names_opening(count.unit, opening)
         # Without a word for the model, only its own places and groups ("96 tổ", "56 ngôi chùa") refer back;
         # devices and people ("13 camera", "52 phụ nữ") need "mô hình" to say whose they are.
         if (own_unit and not _DEVICES_OR_PEOPLE.match(count.unit)) or (cue and (carrier or own_unit)):

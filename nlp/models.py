@@ -242,9 +242,12 @@ def _reads_as_clause(run: str, paired: bool) -> bool:
 def _quoted_mentions(sentence: Span, about_models: bool = False) -> list[ModelMention]:
     text = sentence.text
     found: list[ModelMention] = []
+    pairs = _quote_pairs(text)
+    if not pairs:  # (most sentences quote nothing: no cue to look for)
+        return found
     first_cue = next(finditer_where(CUE, text, _CUE_OPENER), None) if _CUE_OPENER.search(text) else None
     last_end = None
-    for m in _quote_pairs(text):
+    for m in pairs:
         name = _clean(m.group(1))
         before = text[:m.start()]
         if not _plausible_name(name) or _after_blocker(before):
