@@ -57,8 +57,21 @@ def _phrase(text: str, statement: Span, start: int, end: int) -> str:
     first = statement.start
     cut = max(text.rfind(",", first, start), text.rfind(":", first, start), text.rfind("(", first, start))
     begin = cut + 1 if cut >= 0 and start - cut > 12 else first
-    begin = max(begin, start - 80)
-    return " ".join(text[begin:end].split())
+    if begin < start - 80:
+        begin = start - 80
+    return _single_spaced(text[begin:end])
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space but a plain space (\s is what str.split() splits at)
+
+
+def _single_spaced(piece: str) -> str:
+    """ " ".join(piece.split()): the piece itself when it has no white space but single plain spaces
+    between words (most phrases), without splitting it into words and joining them again."""
+    if (piece and not piece[0].isspace() and not piece[-1].isspace() and "  " not in piece
+            and _OTHER_SPACE.search(piece) is None):
+        return piece
+    return " ".join(piece.split())
 
 
 def _title(document: DocumentLike, text: str) -> str | None:
@@ -182,21 +195,25 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
     last_model, paragraph_end = None, -1
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in zip(starts, starts[1:]))  # (they are: then a sentence's are a slice)
+    find_counts, bisect_left = counts_mod.find_counts, bisect.bisect_left
     for sentence in spans:
         if sentence.start > paragraph_end:
             paragraph_end = next((end for end in paragraph_ends if end >= sentence.start), len(text))
             last_model = None  # a count refers back only within its paragraph
-        if in_order:
-            sentence_mentions = mentions[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
+        if not mentions:
+            sentence_mentions = mentions
+        elif in_order:
+            sentence_mentions = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
         else:
             sentence_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
         for statement in statements(sentence):
+            first, last = statement.start, statement.end
             numbers_at = None  # where word numbers may start in the statement, when it is the text's own piece
-            if word_number_starts is not None and text.startswith(statement.text, statement.start):
-                numbers_at = word_number_starts[bisect.bisect_left(word_number_starts, statement.start):
-                                                bisect.bisect_left(word_number_starts, statement.end)]
-            found = counts_mod.find_counts(statement.text, statement.start, numbers_at)
-            statement_mentions = [m for m in sentence_mentions if statement.start <= m.start < statement.end]
+            if word_number_starts is not None and text.startswith(statement.text, first):
+                numbers_at = word_number_starts[bisect_left(word_number_starts, first):
+                                                bisect_left(word_number_starts, last)]
+            found = find_counts(statement.text, first, numbers_at)
+            statement_mentions = [m for m in sentence_mentions if first <= m.start < last] if sentence_mentions else []
             if found:  # (without counts there is nothing to link, tie or place)
                 inside = scope.mentions_in(statement)
                 for count in found:
@@ -207,7 +224,7 @@ def _counts(text, spans, paragraph_ends, mentions, scope: Scope, context: status
                     figure["place"] = _place_in(text, statement, count.start, count.end, scope, fallback=False,
                                                 inside=inside) if inside else None
                     figures.append(figure)
-                tied = model_counts.link(text, statement, found, statement_mentions)
+                tied = model_counts.link(text, statement, found, statement_mentions) if statement_mentions else []
                 if not statement_mentions and last_model:
                     tied = model_counts.refer_back(text, statement, found, last_model, set())
                 if tied:
