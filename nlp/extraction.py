@@ -80,7 +80,7 @@ def _title(document: DocumentLike, text: str) -> str | None:
         return given
     for line in text.splitlines()[:8]:
         line = line.strip()
-        words = line.split()
+        words = line.split(None, 60)  # (61 parts for a line of more than 60 words: no need to split it all)
         if 6 <= len(words) <= 60 and not line.endswith((".", "?", ":")) and not dates.parse_date(line):
             return line
     return None

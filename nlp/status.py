@@ -62,7 +62,7 @@ def document_context(text: str, kind: str, number: str | None, title: str | None
         times = times_in(title or "", 0, len(title or ""), [])
         plan_year = times[-1].value[:4] if times else None
     sections = []
-    for m in _SECTION.finditer(text):
+    for m in _sections(text):
         heading = m.group(1)
         if _TARGET_SECTION.search(heading):
             sections.append((m.start(), TARGET))
@@ -71,6 +71,20 @@ def document_context(text: str, kind: str, number: str | None, title: str | None
         else:
             sections.append((m.start(), ""))
     return Context(date, is_plan, plan_year, sections)
+
+
+def _sections(text: str):
+    """_SECTION.finditer(text), tried only at line starts (where its ^ can match, its matches are never
+    empty and end before a line break)."""
+    start = 0
+    while True:
+        m = _SECTION.match(text, start)
+        if m:
+            yield m
+        newline = text.find("\n", m.end() if m else start)
+        if newline < 0:
+            return
+        start = newline + 1
 
 
 def status_of(text: str, clause_start: int, count_start: int, count_end: int, context: Context,

@@ -49,6 +49,8 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
 
 def _tables(text: str) -> list[_Table]:
     tables, current, last_end = [], None, -2
+    if "|" not in text:  # (every ROW has one: most texts hold no table)
+        return tables
     for m in ROW.finditer(text):
         cells = _cells(m.group(), m.start())
         if current is None or m.start() != last_end + 1:
