@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.counts import Count
 from nlp.models import ModelMention
 from nlp.normalize import match_key
-from nlp.scan import ignorecase_opener
+from nlp.scan import finditer_where, ignorecase_opener
 from nlp.segment import Span
 
 _VERBS = (r"(?:xây\s+dựng|triển\s+khai|nhân\s+rộng|thực\s+hiện|duy\s+trì|ra\s+mắt|lắp\s+đặt|hoạt\s+động|"
@@ -194,28 +195,46 @@ def _names_opening(unit: str, opening: list[str]) -> bool:
     return bool(words) and words[-1] in opening and (len(words) == 1 or words[-2] in opening or words[0] == "ngôi")
 
 
+def _says(pattern: re.Pattern, text: str, opener: re.Pattern) -> bool:
+    """Whether pattern.search(text) finds a match, tried only where opener finds one can start."""
+    return opener.search(text) is not None and next(finditer_where(pattern, text, opener), None) is not None
+
+
+@lru_cache(maxsize=256)
+def _plural_of(head: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:các|những)\s+{re.escape(head)}(?!\w)", re.IGNORECASE)
+
+
 def refer_back(text: str, statement: Span, counts: list[Count], model: str, taken: set[int]) -> list[ModelCount]:
     """Counts of a statement that names no model, tied to the model last named in the paragraph:
     "đến nay mô hình đã có ở 14 bến đò", "toàn quận có 90 tuyến hẻm" for a model about tuyến hẻm."""
     model_words = model.lower().replace(",", " ").split()
     head, opening = model_words[0], model_words[:3]  # (the opening words for _names_the_model)
-    # Both back references need "mô hình", the plural cue "các" or "những": skip the full scans
-    # (IGNORECASE tries them at every position) where these cannot start.
-    says_model = _MODEL_OPENER.search(statement.text) is not None
-    cue = (says_model and _BACK_REFERENCE.search(statement.text)) or (
-        _PLURAL_OPENER.search(statement.text) is not None
-        and re.search(rf"(?<!\w)(?:các|những)\s+{re.escape(head)}(?!\w)", statement.text, re.IGNORECASE))
-    explicit = says_model and bool(_EXPLICIT_BACK.search(statement.text))
+    # The back references (read only when a count needs one, once for the statement) need "mô hình", the
+    # plural cue "các" or "những": their patterns are tried only where these start (IGNORECASE would try
+    # them at every position).
+    cue = explicit = None
     linked: dict[int, list[str]] = {}
     for i, count in enumerate(counts):
         if id(count) in taken or count.whole or count.unit == "%" or _WITHOUT_IT.search(
                 text[max(statement.start, count.start - 12):count.start]) or "chưa" in text[count.end:count.end + 40]:
             continue  # "còn 21 xóm chưa đạt": the places still without the model
-        carrier = bool(CARRIERS.match(count.unit)) and (count.unit.lower() != "mô hình" or explicit)
         own_unit = _names_opening(count.unit, opening)
         # Without a word for the model, only its own places and groups ("96 tổ", "56 ngôi chùa") refer back;
         # devices and people ("13 camera", "52 phụ nữ") need "mô hình" to say whose they are.
-        if (own_unit and not _DEVICES_OR_PEOPLE.match(count.unit)) or (cue and (carrier or own_unit)):
+        if own_unit and not _DEVICES_OR_PEOPLE.match(count.unit):
             linked[i] = [model]
+            continue
+        carrier = bool(CARRIERS.match(count.unit))
+        if carrier and count.unit.lower() == "mô hình":
+            if explicit is None:
+                explicit = _says(_EXPLICIT_BACK, statement.text, _MODEL_OPENER)
+            carrier = explicit
+        if carrier or own_unit:
+            if cue is None:
+                cue = _says(_BACK_REFERENCE, statement.text, _MODEL_OPENER) or _says(
+                    _plural_of(head), statement.text, _PLURAL_OPENER)
+            if cue:
+                linked[i] = [model]
     _link_joined(text, counts, linked)
     return [ModelCount(name, counts[i]) for i in sorted(linked) for name in linked[i]]
