@@ -14,7 +14,7 @@ from functools import lru_cache
 from nlp import dates
 from nlp.normalize import nfc, number_key
 from nlp.resources import read_table
-from nlp.scan import finditer_where, ignorecase_opener
+from nlp.scan import finditer_at, finditer_where, ignorecase_opener
 
 _CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _SEP = r"(?:\s?-\s?(?=[A-ZĐ0-9]{2})|-)"
@@ -143,17 +143,15 @@ _SEPARATOR_AFTER_DIGIT = re.compile(r"\d\s?[-/]")
 def _symbols(text: str):
     """SYMBOL's matches as nlp.scan.finditer_at_digit_runs(SYMBOL, text) finds them, tried only at the
     digit runs a slash or a dash follows."""
-    end = 0
+    return finditer_at(SYMBOL, text, _runs_before_separators(text))
+
+
+def _runs_before_separators(text: str):
     for hit in _SEPARATOR_AFTER_DIGIT.finditer(text):
         start = hit.start()
         while start and text[start - 1].isdecimal():  # back to the start of the run (\d is isdecimal)
             start -= 1
-        if start < end:
-            continue
-        m = SYMBOL.match(text, start)
-        if m:
-            yield m
-            end = m.end()
+        yield start
 
 
 def find_doc_refs(text: str) -> list[DocRef]:

@@ -42,14 +42,7 @@ _DIGITS = re.compile(r"\d\d*")  # (\d+: opening with a class lets re skip ahead 
 def finditer_at_digit_runs(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
     """The matches of pattern.finditer(text), for a pattern whose matches open with a digit that no word
     character precedes (it looks behind for none): tried only where a run of digits starts."""
-    end = 0
-    for run in _DIGITS.finditer(text):
-        if run.start() < end:
-            continue  # a run inside the last match
-        m = pattern.match(text, run.start())
-        if m:
-            yield m
-            end = m.end()
+    return finditer_at(pattern, text, (run.start() for run in _DIGITS.finditer(text)))
 
 
 # Characters besides a letter's lower and upper case that match it under re.IGNORECASE (re matches "ſ" for
@@ -125,7 +118,8 @@ class CaselessWords:
 
 def finditer_at(pattern: re.Pattern, text: str, starts, offset: int = 0) -> Iterator[re.Match]:
     """The matches of pattern.finditer(text) for a pattern that matches nothing empty and can only start at
-    the positions `starts` (sorted, shifted by -offset; CaselessWords.starts finds such positions)."""
+    the positions `starts` (in order, repeats allowed, shifted by -offset; CaselessWords.starts finds such
+    positions). A start inside the last match is passed over."""
     end = 0
     for at in starts:
         at -= offset
