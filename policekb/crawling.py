@@ -69,8 +69,8 @@ def document_handler(store: Store, since: str | None = None) -> Handler:
         extraction = extract(document).as_dict()
         if _older(extraction.get("published"), since, kind):  # a date only the extractor found
             return Outcome("too_old", error=f"published {extraction['published']}, before {since}")
-        doc_id = store.save_document(document, data, extraction)
-        links.record(doc_id, document.text)  # reposts of one press release are linked, not dropped
+        # with its near-duplicate links, in one transaction: reposts of one press release are linked, not dropped
+        doc_id = links.save(document, data, extraction)
         return Outcome("stored", doc_id)
 
     return handle
