@@ -3,7 +3,7 @@
 A results page holds some ninety links (facet values, numbers, pages, copies); url_for
 costs tens of microseconds each, more than the search itself. A route's URL is built once
 per script root (app_url), a document's from its route's pattern (document_url), and a
-search's query string appended to the search page's URL (search_link)."""
+search's query string appended to the search page's URL (with_query)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -35,10 +35,6 @@ def with_query(base: str, **params) -> str:
     return f"{base}?{query}" if query else base
 
 
-def search_link(**params) -> str:
-    return with_query(app_url("search.index"), **params)
-
-
 def document_url(document_id: int) -> str:
     """url_for("documents.show", document_id=…), from the route's URL built once with a marker."""
     head, tail = _split_at_marker("documents.show", "document_id")
@@ -64,4 +60,4 @@ def _pair(key: str, value: str) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(search_link=search_link, app_url=app_url, document_url=document_url)
+    app.jinja_env.globals["app_url"] = app_url

@@ -224,8 +224,7 @@ class SearchEngine:
         chunks = batches(records, balanced_batch_size(total, procs))
         first, second = next(chunks, []), next(chunks, None)
         if fresh and second is not None and procs > 1:
-            return build_parallel(self.ix, self.ix.storage.folder, chain([first, second], chunks), WRITER_MB,
-                                  worker_count())
+            return build_parallel(self.ix, self.ix.storage.folder, chain([first, second], chunks), WRITER_MB, procs)
         count = 0
         for batch in chain([first], [second] if second else [], chunks):
             count += self._write([record_fields(r) for r in batch], fresh)
